@@ -1,0 +1,135 @@
+import { CloseCode } from './close-code.js';
+import type { FrameSink } from './decoder.js';
+import { MessageBuffer } from './message-buffer.js';
+import { isControlOpcode, Opcode, Rsv } from './opcode.js';
+import { ProtocolError } from './protocol-error.js';
+import { Utf8Validator } from './utf8.js';
+
+/** Receives whole messages and control frames, in stream order. */
+export interface MessageSink {
+  /**
+   * A complete text or binary message. `compressed` is true when its first
+   * frame had RSV1 set (permessage-deflate): the data is then still deflated
+   * and its UTF-8 has not been checked yet.
+   */
+  onMessage(opcode: number, data: Buffer, compressed: boolean): void;
+  /** A complete ping, pong or close frame; payload at most 125 bytes. */
+  onControl(opcode: number, payload: Buffer): void;
+}
+
+export interface MessageAssemblerOptions {
+  /** Largest message accepted, in bytes; a larger one is 1009, decided from frame headers. */
+  maxMessageSize: number;
+  /** Set when permessage-deflate is negotiated: RSV1 then marks compressed messages. */
+  compression?: boolean;
+}
+
+const NO_MESSAGE = -1;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Frames to messages: enforces fragmentation order, the message size limit
+ * (before any payload is buffered) and UTF-8 validity of text as it arrives,
+ * so a bad byte in an early fragment fails at once.
+ */
+export class MessageAssembler implements FrameSink {
+  maxMessageSize: number;
+  compression: boolean;
+  private readonly sink: MessageSink;
+  private messageOpcode = NO_MESSAGE;
+  private messageCompressed = false;
+  private messageSize = 0;
+  private validating = false;
+  private frameIsControl = false;
+  private frameOpcode = 0;
+  private frameFin = false;
+  private validator: Utf8Validator | null = null;
+  private data: MessageBuffer | null = null;
+  private control: MessageBuffer | null = null;
+
+  constructor(sink: MessageSink, options: MessageAssemblerOptions) {
+    this.sink = sink;
+    this.maxMessageSize = options.maxMessageSize;
+    this.compression = options.compression === true;
+  }
+
+  /** Whether a fragmented message is under way. */
+  get inMessage(): boolean {
+    return this.messageOpcode !== NO_MESSAGE;
+  }
+
+  onFrameStart(fin: boolean, rsv: number, opcode: number, payloadLength: number): void {
+    this.frameOpcode = opcode;
+    if (isControlOpcode(opcode)) {
+      if (rsv !== 0) throw new ProtocolError(CloseCode.PROTOCOL_ERROR, 'RSV bit set on a control frame');
+      this.frameIsControl = true;
+      return;
+    }
+    this.frameIsControl = false;
+    this.frameFin = fin;
+    if (opcode === Opcode.CONTINUATION) {
+      if (this.messageOpcode === NO_MESSAGE) {
+        throw new ProtocolError(CloseCode.PROTOCOL_ERROR, 'Continuation frame with no message started');
+      }
+      if ((rsv & Rsv.RSV1) !== 0) {
+        throw new ProtocolError(CloseCode.PROTOCOL_ERROR, 'RSV1 set on a continuation frame');
+      }
+    } else {
+      if (this.messageOpcode !== NO_MESSAGE) {
+        throw new ProtocolError(CloseCode.PROTOCOL_ERROR, 'New data frame inside a fragmented message');
+      }
+      const compressed = (rsv & Rsv.RSV1) !== 0;
+      if (compressed && !this.compression) {
+        throw new ProtocolError(CloseCode.PROTOCOL_ERROR, 'RSV1 set without a negotiated extension');
+      }
+      this.messageOpcode = opcode;
+      this.messageCompressed = compressed;
+      this.messageSize = 0;
+      this.validating = opcode === Opcode.TEXT && !compressed;
+    }
+    const size = this.messageSize + payloadLength;
+    if (size > this.maxMessageSize) {
+      throw new ProtocolError(
+        CloseCode.MESSAGE_TOO_BIG,
+        `Message of at least ${size} bytes is over the ${this.maxMessageSize}-byte limit`,
+      );
+    }
+    this.messageSize = size;
+  }
+
+  onFrameData(piece: Buffer): void {
+    if (this.frameIsControl) {
+      (this.control ??= new MessageBuffer()).append(piece);
+      return;
+    }
+    if (this.validating && !(this.validator ??= new Utf8Validator()).push(piece)) {
+      this.abandonMessage();
+      throw new ProtocolError(CloseCode.INVALID_PAYLOAD, 'Text message is not valid UTF-8');
+    }
+    (this.data ??= new MessageBuffer()).append(piece);
+  }
+
+  onFrameEnd(): void {
+    if (this.frameIsControl) {
+      const payload = this.control === null ? EMPTY : this.control.take();
+      this.sink.onControl(this.frameOpcode, payload);
+      return;
+    }
+    if (!this.frameFin) return;
+    if (this.validating && this.validator !== null && !this.validator.finish()) {
+      this.abandonMessage();
+      throw new ProtocolError(CloseCode.INVALID_PAYLOAD, 'Text message ends inside a UTF-8 sequence');
+    }
+    const opcode = this.messageOpcode;
+    const compressed = this.messageCompressed;
+    const data = this.data === null ? EMPTY : this.data.take();
+    this.messageOpcode = NO_MESSAGE;
+    this.sink.onMessage(opcode, data, compressed);
+  }
+
+  private abandonMessage(): void {
+    this.messageOpcode = NO_MESSAGE;
+    this.validator?.reset();
+    this.data?.take();
+  }
+}
