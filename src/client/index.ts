@@ -1,0 +1,2 @@
+export { WebSocketClient, type WebSocketClientEvents } from './websocket-client.js';
+export { ConnectionStatus } from './connection-status.js';

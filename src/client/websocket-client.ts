@@ -1,0 +1,117 @@
+import { GodotError } from '../godot-error.js';
+import { PeerConfig } from '../peer/peer-config.js';
+import { ReadyState } from '../peer/ready-state.js';
+import { TLSOptions, type Pem } from '../peer/tls-options.js';
+import { WebSocketPeer, type PeerObserver } from '../peer/websocket-peer.js';
+import { ConnectionStatus } from './connection-status.js';
+
+export interface WebSocketClientEvents {
+  connectionEstablished: [protocol: string];
+  connectionClosed: [wasCleanClose: boolean];
+  /** Godot's signal has no arguments; the reason is passed too, and kept in `lastError`. */
+  connectionError: [reason: string];
+  dataReceived: [];
+  serverCloseRequest: [code: number, reason: string];
+}
+
+/**
+ * Godot 3's WebSocketClient: connects to a ws:// or wss:// URL and exposes
+ * the connection as peer 1.
+ */
+export class WebSocketClient extends PeerConfig<WebSocketClientEvents> implements PeerObserver {
+  /** Verify the server's certificate chain and name on wss:// (Godot 3's `verify_ssl`). */
+  verifySsl = true;
+  /** A certificate (or chain) to trust instead of the system roots on wss:// (pinning). */
+  trustedSslCertificate: Pem | null = null;
+  /** Detail of the last failure. */
+  lastError: { code: GodotError; message: string } | null = null;
+
+  private peer: WebSocketPeer | null = null;
+
+  /**
+   * Connects. Resolves OK once the connection is open, or with the error that
+   * stopped it (`connectionError` fires too). A bad URL or header is
+   * ERR_INVALID_PARAMETER and nothing is sent.
+   */
+  connectToUrl(url: string, protocols: string[] = [], gdMpApi = false, customHeaders: string[] = [], tlsOptions?: TLSOptions): Promise<GodotError> {
+    if (gdMpApi) {
+      return Promise.resolve(this.fail(GodotError.ERR_UNAVAILABLE, 'gdMpApi = true (Godot 3 high-level multiplayer) is not implemented yet'));
+    }
+    if (this.peer !== null && this.peer.getReadyState() !== ReadyState.CLOSED) {
+      return Promise.resolve(this.fail(GodotError.ERR_ALREADY_IN_USE, 'Already connected or connecting; call disconnectFromHost() first'));
+    }
+    this.supportedProtocols = protocols;
+    this.handshakeHeaders = customHeaders;
+    const peer = new WebSocketPeer(this.peerOptions);
+    peer.observer = this;
+    peer.tag = 1;
+    this.peer = peer;
+    return peer.connectToUrl(url, tlsOptions ?? this.tlsFromGodot3Fields()).then((result) => {
+      if (result !== GodotError.OK) this.lastError = peer.lastError;
+      return result;
+    });
+  }
+
+  disconnectFromHost(code = 1000, reason = ''): void {
+    this.peer?.close(code, reason);
+  }
+
+  /** The connection, as Godot's `get_peer(1)`. */
+  getPeer(id = 1): WebSocketPeer | null {
+    return id === 1 ? this.peer : null;
+  }
+
+  getConnectedHost(): string {
+    return this.peer?.getConnectedHost() ?? '';
+  }
+
+  getConnectedPort(): number {
+    return this.peer?.getConnectedPort() ?? 0;
+  }
+
+  getConnectionStatus(): ConnectionStatus {
+    switch (this.peer?.getReadyState()) {
+      case ReadyState.CONNECTING:
+        return ConnectionStatus.CONNECTING;
+      case ReadyState.OPEN:
+        return ConnectionStatus.CONNECTED;
+      default:
+        return ConnectionStatus.DISCONNECTED;
+    }
+  }
+
+  /** Godot's per-frame poll; Node's event loop does the work. */
+  poll(): void {}
+
+  // ---- PeerObserver -----------------------------------------------------
+
+  peerEstablished(_peer: WebSocketPeer, protocol: string): void {
+    this.emit('connectionEstablished', protocol);
+  }
+
+  peerFailed(peer: WebSocketPeer, reason: string): void {
+    this.lastError = peer.lastError;
+    this.emit('connectionError', reason);
+  }
+
+  peerData(): void {
+    this.emit('dataReceived');
+  }
+
+  peerCloseRequest(_peer: WebSocketPeer, code: number, reason: string): void {
+    this.emit('serverCloseRequest', code, reason);
+  }
+
+  peerClosed(_peer: WebSocketPeer, wasClean: boolean): void {
+    this.emit('connectionClosed', wasClean);
+  }
+
+  private tlsFromGodot3Fields(): TLSOptions {
+    return this.verifySsl ? TLSOptions.client(this.trustedSslCertificate) : TLSOptions.clientUnsafe(this.trustedSslCertificate);
+  }
+
+  private fail(code: GodotError, message: string): GodotError {
+    this.lastError = { code, message };
+    return code;
+  }
+}

@@ -1,0 +1,16 @@
+export { GodotError, GodotErrorException } from './godot-error.js';
+export { CloseCode, Opcode, ProtocolError, MAX_CLOSE_REASON_BYTES } from './frame/index.js';
+export { HandshakeError, HandshakeRefusal } from './handshake/index.js';
+export {
+  WebSocketPeer,
+  ReadyState,
+  WriteMode,
+  TLSOptions,
+  DEFAULT_PEER_OPTIONS,
+  type WebSocketPeerEvents,
+  type PeerError,
+  type PeerOptions,
+  type Pem,
+} from './peer/index.js';
+export { WebSocketServer, type WebSocketServerEvents, type ListenOptions } from './server/index.js';
+export { WebSocketClient, ConnectionStatus, type WebSocketClientEvents } from './client/index.js';

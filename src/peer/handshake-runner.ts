@@ -1,0 +1,194 @@
+import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls, type TLSSocket } from 'node:tls';
+import { GodotError } from '../godot-error.js';
+import {
+  buildAcceptResponse,
+  buildClientRequest,
+  HandshakeError,
+  HandshakeRefusal,
+  parseWebSocketUrl,
+  selectProtocol,
+  ServerResponseParser,
+  UpgradeRequestParser,
+  type UpgradeRequest,
+} from '../handshake/index.js';
+import type { PeerOptions } from './peer-options.js';
+import { TLSOptions } from './tls-options.js';
+
+export type HandshakeOutcome =
+  | { ok: true; socket: Socket; protocol: string; requestedUrl: string; headers: Map<string, string>; rest: Buffer }
+  | { ok: false; error: GodotError; reason: string; socket: Socket | null };
+
+/** How long a refused client gets to read our HTTP error before the socket is destroyed. */
+const REFUSAL_LINGER_MS = 1000;
+
+function failure(error: GodotError, reason: string, socket: Socket | null = null): HandshakeOutcome {
+  return { ok: false, error, reason, socket };
+}
+
+/**
+ * Drives one side of the opening handshake over a socket: feeds its bytes to
+ * the pure parsers of src/handshake until they produce a result, enforces the
+ * handshake timeout, and leaves the socket paused for the peer to adopt.
+ */
+function drive(
+  socket: Socket,
+  timeoutMs: number,
+  timeoutReason: string,
+  onData: (chunk: Buffer) => HandshakeOutcome | null,
+  onClose: () => HandshakeOutcome,
+): Promise<HandshakeOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: HandshakeOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.off('data', data);
+      socket.off('close', close);
+      socket.off('error', error);
+      socket.on('error', ignore);
+      if (outcome.ok) socket.pause();
+      resolve(outcome);
+    };
+    const data = (chunk: Buffer): void => {
+      const outcome = onData(chunk);
+      if (outcome !== null) settle(outcome);
+    };
+    const close = (): void => settle(onClose());
+    const error = (cause: NodeJS.ErrnoException): void => {
+      socket.destroy();
+      settle(failure(errorCodeFor(cause), describeSocketError(cause)));
+    };
+    const timer = setTimeout(() => {
+      socket.destroy();
+      settle(failure(GodotError.ERR_TIMEOUT, timeoutReason));
+    }, timeoutMs);
+    socket.on('data', data);
+    socket.on('close', close);
+    socket.on('error', error);
+  });
+}
+
+export async function runClientHandshake(options: PeerOptions, url: string, tlsOptions?: TLSOptions): Promise<HandshakeOutcome> {
+  let target;
+  let request: Buffer;
+  let key: string;
+  try {
+    target = parseWebSocketUrl(url);
+    ({ request, key } = buildClientRequest({
+      url: target,
+      protocols: options.supportedProtocols,
+      headers: options.handshakeHeaders,
+    }));
+  } catch (error) {
+    if (error instanceof HandshakeError) return failure(error.godotError, error.message);
+    throw error;
+  }
+  if (tlsOptions !== undefined && tlsOptions.isServer()) {
+    return failure(GodotError.ERR_INVALID_PARAMETER, 'A client needs TLSOptions.client() or TLSOptions.clientUnsafe(), not TLSOptions.server()');
+  }
+  const parser = new ServerResponseParser({ key, protocols: options.supportedProtocols, maxHeadBytes: options.maxHandshakeHeadBytes });
+  const socket: Socket = target.secure
+    ? connectTls({ host: target.host, port: target.port, ...(tlsOptions ?? TLSOptions.client()).toClientConnectionOptions(target.host) })
+    : connectTcp({ host: target.host, port: target.port });
+  socket.once(target.secure ? 'secureConnect' : 'connect', () => {
+    socket.setNoDelay(true);
+    socket.write(request);
+  });
+  return drive(
+    socket,
+    options.handshakeTimeoutMs,
+    `No WebSocket handshake with ${target.href} within ${options.handshakeTimeoutMs} ms`,
+    (chunk) => {
+      try {
+        const response = parser.push(chunk);
+        if (response === null) return null;
+        return { ok: true, socket, protocol: response.protocol, requestedUrl: target.href, headers: response.headers, rest: response.rest };
+      } catch (error) {
+        socket.destroy();
+        if (error instanceof HandshakeError) return failure(error.godotError, error.message);
+        throw error;
+      }
+    },
+    () => failure(GodotError.ERR_CONNECTION_ERROR, `${target.href} closed the connection during the handshake`),
+  );
+}
+
+export async function runServerHandshake(
+  options: PeerOptions,
+  socket: Socket,
+  parsed: Omit<UpgradeRequest, 'rest'> | null,
+  head: Buffer,
+): Promise<HandshakeOutcome> {
+  if (parsed !== null) {
+    socket.on('error', ignore);
+    return answer(options, socket, parsed, head);
+  }
+  const parser = new UpgradeRequestParser({ maxHeadBytes: options.maxHandshakeHeadBytes });
+  return drive(
+    socket,
+    options.handshakeTimeoutMs,
+    `Client sent no complete WebSocket handshake within ${options.handshakeTimeoutMs} ms`,
+    (chunk) => {
+      let request: UpgradeRequest | null;
+      try {
+        request = parser.push(chunk);
+      } catch (error) {
+        if (error instanceof HandshakeRefusal) return refuse(socket, error);
+        throw error;
+      }
+      return request === null ? null : answer(options, socket, request, request.rest);
+    },
+    () => failure(GodotError.ERR_CONNECTION_ERROR, 'The client closed the connection during the handshake'),
+  );
+}
+
+function answer(options: PeerOptions, socket: Socket, request: Omit<UpgradeRequest, 'rest'>, rest: Buffer): HandshakeOutcome {
+  let response: Buffer;
+  let protocol: string;
+  try {
+    protocol = selectProtocol(request.protocols, options.supportedProtocols);
+    response = buildAcceptResponse({ key: request.key, protocol, extraHeaders: options.handshakeHeaders });
+  } catch (error) {
+    if (error instanceof HandshakeRefusal) return refuse(socket, error);
+    if (error instanceof HandshakeError) {
+      // Our own extra headers are invalid: a server bug, reported as such.
+      socket.destroy();
+      return failure(error.godotError, error.message);
+    }
+    throw error;
+  }
+  socket.write(response);
+  const scheme = (socket as TLSSocket).encrypted === true ? 'wss' : 'ws';
+  return { ok: true, socket, protocol, requestedUrl: `${scheme}://${request.host}${request.resource}`, headers: request.headers, rest };
+}
+
+function refuse(socket: Socket, refusal: HandshakeRefusal): HandshakeOutcome {
+  socket.end(refusal.response);
+  const linger = setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS);
+  linger.unref();
+  socket.once('close', () => clearTimeout(linger));
+  return failure(GodotError.ERR_INVALID_DATA, `Handshake refused with ${refusal.status}: ${refusal.message}`, socket);
+}
+
+function errorCodeFor(cause: NodeJS.ErrnoException): GodotError {
+  switch (cause.code) {
+    case 'ECONNREFUSED':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return GodotError.ERR_CANT_CONNECT;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return GodotError.ERR_CANT_RESOLVE;
+    default:
+      return GodotError.ERR_CONNECTION_ERROR;
+  }
+}
+
+function describeSocketError(cause: NodeJS.ErrnoException): string {
+  return cause.code !== undefined && !cause.message.includes(cause.code) ? `${cause.code}: ${cause.message}` : cause.message;
+}
+
+function ignore(): void {}

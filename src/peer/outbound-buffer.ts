@@ -1,0 +1,136 @@
+import { applyMask, frameHeaderLength, writeFrameHeader } from '../frame/index.js';
+import { MAX_SLAB_FRAME, reserveSlab, type SlabRegion } from './frame-slab.js';
+
+/** Where an OutboundBuffer sends its bytes. */
+export interface OutboundTransport {
+  /** Called when the buffer goes from empty to non-empty: arrange for `flush()` soon. */
+  scheduleFlush(): void;
+  /** Writes a batch in order; `written` runs once the kernel has all of it (or the write failed). */
+  writeBatch(chunks: Buffer[], written: () => void): void;
+}
+
+/** Payloads up to this size are copied into the frame, so the caller may reuse its buffer at once. */
+const COPY_THRESHOLD = 16 * 1024;
+
+/**
+ * Encodes outgoing frames and batches them: every frame produced in one turn
+ * of the event loop leaves in one write. Small frames are packed contiguously
+ * (one buffer for many messages); large unmasked payloads go out as views.
+ * It also keeps Godot's accounting: payload bytes and messages accepted but
+ * not yet handed to the kernel.
+ */
+export class OutboundBuffer {
+  private readonly transport: OutboundTransport;
+  private readonly masked: boolean;
+  private chunks: Buffer[] = [];
+  /** The slab region the last chunk occupies, so adjacent frames extend it. */
+  private openSlab: Buffer | null = null;
+  private openStart = 0;
+  private openEnd = 0;
+  private pendingBytes = 0;
+  private pendingMessages = 0;
+  private inFlightBytes = 0;
+  private inFlightMessages = 0;
+  private readonly region: SlabRegion = { buffer: EMPTY, offset: 0 };
+
+  constructor(transport: OutboundTransport, masked: boolean) {
+    this.transport = transport;
+    this.masked = masked;
+  }
+
+  /** Payload bytes accepted and not yet in the kernel (Godot's outbound buffered amount). */
+  get bufferedAmount(): number {
+    return this.pendingBytes + this.inFlightBytes;
+  }
+
+  get queuedMessages(): number {
+    return this.pendingMessages + this.inFlightMessages;
+  }
+
+  get isEmpty(): boolean {
+    return this.chunks.length === 0 && this.openSlab === null;
+  }
+
+  addFrame(fin: boolean, rsv: number, opcode: number, payload: Uint8Array, isMessage: boolean): void {
+    if (this.isEmpty) this.transport.scheduleFlush();
+    const length = payload.length;
+    const frameLength = frameHeaderLength(length, this.masked) + length;
+    const masked = this.masked;
+    if (masked || length <= COPY_THRESHOLD) {
+      const target = frameLength <= MAX_SLAB_FRAME ? this.reserve(frameLength) : this.ownBuffer(frameLength);
+      const offset = this.region.offset;
+      const payloadStart = writeFrameHeader(target, offset, fin, rsv, opcode, length, masked);
+      target.set(payload, payloadStart);
+      if (masked && length > 0) {
+        applyMask(target.subarray(payloadStart, payloadStart + length), target.subarray(payloadStart - 4, payloadStart));
+      }
+    } else {
+      const headerLength = frameLength - length;
+      const target = this.reserve(headerLength);
+      writeFrameHeader(target, this.region.offset, fin, rsv, opcode, length, false);
+      this.closeSlab();
+      this.chunks.push(payload instanceof Buffer ? payload : Buffer.from(payload.buffer, payload.byteOffset, length));
+    }
+    this.pendingBytes += length;
+    if (isMessage) this.pendingMessages++;
+  }
+
+  /** Hands everything buffered to the transport in one batch. */
+  flush(): void {
+    this.closeSlab();
+    const chunks = this.chunks;
+    if (chunks.length === 0) return;
+    this.chunks = [];
+    const bytes = this.pendingBytes;
+    const messages = this.pendingMessages;
+    this.pendingBytes = 0;
+    this.pendingMessages = 0;
+    this.inFlightBytes += bytes;
+    this.inFlightMessages += messages;
+    this.transport.writeBatch(chunks, () => {
+      this.inFlightBytes -= bytes;
+      this.inFlightMessages -= messages;
+    });
+  }
+
+  /** Forgets everything not yet handed over (the connection is gone). */
+  discard(): void {
+    this.chunks = [];
+    this.openSlab = null;
+    this.pendingBytes = 0;
+    this.pendingMessages = 0;
+    this.inFlightBytes = 0;
+    this.inFlightMessages = 0;
+  }
+
+  private reserve(length: number): Buffer {
+    const region = this.region;
+    reserveSlab(length, region);
+    if (this.openSlab === region.buffer && this.openEnd === region.offset) {
+      this.openEnd += length;
+    } else {
+      this.closeSlab();
+      this.openSlab = region.buffer;
+      this.openStart = region.offset;
+      this.openEnd = region.offset + length;
+    }
+    return region.buffer;
+  }
+
+  private ownBuffer(length: number): Buffer {
+    this.closeSlab();
+    const buffer = Buffer.allocUnsafe(length);
+    this.chunks.push(buffer);
+    this.region.offset = 0;
+    return buffer;
+  }
+
+  private closeSlab(): void {
+    const slab = this.openSlab;
+    if (slab === null) return;
+    this.chunks.push(slab.subarray(this.openStart, this.openEnd));
+    this.openSlab = null;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);

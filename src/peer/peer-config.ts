@@ -1,0 +1,69 @@
+import { EventEmitter } from 'node:events';
+import { DEFAULT_PEER_OPTIONS, type PeerOptions } from './peer-options.js';
+
+type EventMap<T> = Record<keyof T, unknown[]>;
+
+/**
+ * Godot's buffer and handshake properties for the objects that create peers
+ * (servers, clients, multiplayer peers). Each change makes a new options
+ * object, so peers already connected keep the settings they started with and
+ * new peers share one object instead of a copy each.
+ */
+export class PeerConfig<Events extends EventMap<Events>> extends EventEmitter<Events> {
+  protected peerOptions: Readonly<PeerOptions> = DEFAULT_PEER_OPTIONS;
+
+  protected setOption<K extends keyof PeerOptions>(key: K, value: PeerOptions[K]): void {
+    this.peerOptions = Object.freeze({ ...this.peerOptions, [key]: value });
+  }
+
+  get inboundBufferSize(): number {
+    return this.peerOptions.inboundBufferSize;
+  }
+  set inboundBufferSize(value: number) {
+    this.setOption('inboundBufferSize', positiveInteger(value, 'inboundBufferSize'));
+  }
+  get outboundBufferSize(): number {
+    return this.peerOptions.outboundBufferSize;
+  }
+  set outboundBufferSize(value: number) {
+    this.setOption('outboundBufferSize', positiveInteger(value, 'outboundBufferSize'));
+  }
+  get maxQueuedPackets(): number {
+    return this.peerOptions.maxQueuedPackets;
+  }
+  set maxQueuedPackets(value: number) {
+    this.setOption('maxQueuedPackets', positiveInteger(value, 'maxQueuedPackets'));
+  }
+  get handshakeHeaders(): string[] {
+    return [...this.peerOptions.handshakeHeaders];
+  }
+  set handshakeHeaders(value: string[]) {
+    this.setOption('handshakeHeaders', [...value]);
+  }
+  get supportedProtocols(): string[] {
+    return [...this.peerOptions.supportedProtocols];
+  }
+  set supportedProtocols(value: string[]) {
+    this.setOption('supportedProtocols', [...value]);
+  }
+  get heartbeatInterval(): number {
+    return this.peerOptions.heartbeatInterval;
+  }
+  set heartbeatInterval(seconds: number) {
+    if (!(seconds >= 0)) throw new RangeError('heartbeatInterval must be a number of seconds >= 0');
+    this.setOption('heartbeatInterval', seconds);
+  }
+  /** Seconds the opening handshake may take (Godot's default 3.0). */
+  get handshakeTimeout(): number {
+    return this.peerOptions.handshakeTimeoutMs / 1000;
+  }
+  set handshakeTimeout(seconds: number) {
+    if (!(seconds > 0)) throw new RangeError('handshakeTimeout must be a number of seconds > 0');
+    this.setOption('handshakeTimeoutMs', Math.round(seconds * 1000));
+  }
+}
+
+export function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}

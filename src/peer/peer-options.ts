@@ -1,0 +1,41 @@
+/** Per-connection settings, with Godot 4's defaults. Servers and clients copy theirs to each peer. */
+export interface PeerOptions {
+  /** Largest message received, and the most bytes held unread before reading pauses. */
+  inboundBufferSize: number;
+  /** Most payload bytes accepted by `send` and not yet handed to the kernel. */
+  outboundBufferSize: number;
+  /** Most messages held unread (inbound) or unsent (outbound). */
+  maxQueuedPackets: number;
+  /** Client: extra request header lines; server: extra response header lines ("Name: value"). */
+  handshakeHeaders: string[];
+  /** Subprotocols offered (client) or accepted (server). */
+  supportedProtocols: string[];
+  /** Seconds between pings; 0 disables the heartbeat. */
+  heartbeatInterval: number;
+  /** Milliseconds the opening handshake may take. */
+  handshakeTimeoutMs: number;
+  /** Milliseconds to wait for the other side's close frame (and TCP close) before dropping. */
+  closeTimeoutMs: number;
+  /** Most bytes of HTTP request or response head read during the handshake. */
+  maxHandshakeHeadBytes: number;
+}
+
+export const DEFAULT_PEER_OPTIONS: Readonly<PeerOptions> = Object.freeze({
+  inboundBufferSize: 65535,
+  outboundBufferSize: 65535,
+  maxQueuedPackets: 2048,
+  handshakeHeaders: [],
+  supportedProtocols: [],
+  heartbeatInterval: 0,
+  handshakeTimeoutMs: 3000,
+  closeTimeoutMs: 3000,
+  maxHandshakeHeadBytes: 8192,
+});
+
+export function copyPeerOptions(source: Readonly<PeerOptions>): PeerOptions {
+  return {
+    ...source,
+    handshakeHeaders: [...source.handshakeHeaders],
+    supportedProtocols: [...source.supportedProtocols],
+  };
+}

@@ -1,0 +1,592 @@
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { CloseCode, isValidUtf8, ProtocolError } from '../frame/index.js';
+import { GodotError } from '../godot-error.js';
+import type { UpgradeRequest } from '../handshake/index.js';
+import { Connection, type ConnectionHandler } from './connection.js';
+import { scheduleFlush, type Flushable } from './flush-scheduler.js';
+import { OutboundBuffer, type OutboundTransport } from './outbound-buffer.js';
+import { PacketQueue } from './packet-queue.js';
+import { positiveInteger } from './peer-config.js';
+import { copyPeerOptions, DEFAULT_PEER_OPTIONS, type PeerOptions } from './peer-options.js';
+import { ReadyState, WriteMode } from './ready-state.js';
+import { runClientHandshake, runServerHandshake, type HandshakeOutcome } from './handshake-runner.js';
+import type { TLSOptions } from './tls-options.js';
+
+export interface WebSocketPeerEvents {
+  /** The opening handshake succeeded. */
+  connectionEstablished: [protocol: string];
+  /** The connection could not be opened (TCP, TLS or handshake failure); `reason` says why. */
+  connectionError: [reason: string];
+  /** A message was queued; read it with `getPacket`. */
+  dataReceived: [];
+  /** The other side sent a close frame. */
+  closeRequest: [code: number, reason: string];
+  /** The connection is gone; `wasClean` when both close frames were exchanged. */
+  connectionClosed: [wasClean: boolean];
+}
+
+/** Detail of the last failed call, for a person to act on. */
+export interface PeerError {
+  code: GodotError;
+  message: string;
+}
+
+/**
+ * Owners (servers, clients, multiplayer peers) hear about a peer through one
+ * object instead of a closure per event per peer: cheaper for many idle peers.
+ */
+export interface PeerObserver {
+  peerEstablished(peer: WebSocketPeer, protocol: string): void;
+  peerFailed(peer: WebSocketPeer, reason: string): void;
+  peerData(peer: WebSocketPeer): void;
+  peerCloseRequest(peer: WebSocketPeer, code: number, reason: string): void;
+  peerClosed(peer: WebSocketPeer, wasClean: boolean): void;
+}
+
+const PEER = Symbol('gdws.peer');
+type OwnedSocket = Socket & { [PEER]?: WebSocketPeer };
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * One WebSocket connection, client or server side: Godot's WebSocketPeer
+ * (3.x packet API and 4.x `send`/`connectToUrl`/`acceptStream`) bound to one
+ * node:net or node:tls socket. Events fire from Node's event loop; `poll()`
+ * is kept for code ported from Godot and costs nothing.
+ */
+export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements ConnectionHandler, OutboundTransport, Flushable {
+  private options: PeerOptions;
+  private ownsOptions = false;
+  private socket: OwnedSocket | null = null;
+  private connection: Connection | null = null;
+  private outbound: OutboundBuffer | null = null;
+  private readonly inbound = new PacketQueue();
+  private state: ReadyState = ReadyState.CLOSED;
+  private isServerSide = false;
+  private writeMode: WriteMode = WriteMode.BINARY;
+  private lastWasString = false;
+  private packetError: GodotError = GodotError.OK;
+  private closeCode = -1;
+  private closeReason = '';
+  private selectedProtocol = '';
+  private requestedUrl = '';
+  private requestHeaders: Map<string, string> | null = null;
+  private remoteHost = '';
+  private remotePort = 0;
+  private readingPaused = false;
+  private timer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private awaitingPong = false;
+  /** Detail of the last call that returned an error. */
+  lastError: PeerError | null = null;
+  /** @internal The server, client or multiplayer peer that owns this peer. */
+  observer: PeerObserver | null = null;
+  /** @internal The owner's id for this peer. */
+  tag = 0;
+
+  constructor(options: Readonly<PeerOptions> = DEFAULT_PEER_OPTIONS) {
+    super();
+    this.options = options as PeerOptions;
+  }
+
+  // ---- Godot properties -------------------------------------------------
+
+  get inboundBufferSize(): number {
+    return this.options.inboundBufferSize;
+  }
+  set inboundBufferSize(value: number) {
+    this.ownOptions().inboundBufferSize = positiveInteger(value, 'inboundBufferSize');
+    if (this.connection !== null) this.connection.assembler.maxMessageSize = value;
+  }
+  get outboundBufferSize(): number {
+    return this.options.outboundBufferSize;
+  }
+  set outboundBufferSize(value: number) {
+    this.ownOptions().outboundBufferSize = positiveInteger(value, 'outboundBufferSize');
+  }
+  get maxQueuedPackets(): number {
+    return this.options.maxQueuedPackets;
+  }
+  set maxQueuedPackets(value: number) {
+    this.ownOptions().maxQueuedPackets = positiveInteger(value, 'maxQueuedPackets');
+  }
+  get handshakeHeaders(): string[] {
+    return [...this.options.handshakeHeaders];
+  }
+  set handshakeHeaders(value: string[]) {
+    this.ownOptions().handshakeHeaders = [...value];
+  }
+  get supportedProtocols(): string[] {
+    return [...this.options.supportedProtocols];
+  }
+  set supportedProtocols(value: string[]) {
+    this.ownOptions().supportedProtocols = [...value];
+  }
+  get heartbeatInterval(): number {
+    return this.options.heartbeatInterval;
+  }
+  set heartbeatInterval(seconds: number) {
+    if (!(seconds >= 0)) throw new RangeError('heartbeatInterval must be a number of seconds >= 0');
+    this.ownOptions().heartbeatInterval = seconds;
+    if (this.state === ReadyState.OPEN) this.startHeartbeat();
+  }
+  get handshakeTimeoutMs(): number {
+    return this.options.handshakeTimeoutMs;
+  }
+  set handshakeTimeoutMs(value: number) {
+    this.ownOptions().handshakeTimeoutMs = positiveInteger(value, 'handshakeTimeoutMs');
+  }
+
+  // ---- Godot 4 entry points ---------------------------------------------
+
+  /**
+   * Connects as a client. Resolves OK once open, or the error that stopped it
+   * (ERR_INVALID_PARAMETER for a bad URL or header, nothing sent then).
+   * The `connectionEstablished` / `connectionError` events fire as well.
+   */
+  connectToUrl(url: string, tlsOptions?: TLSOptions): Promise<GodotError> {
+    if (this.state !== ReadyState.CLOSED) return Promise.resolve(this.failCall(GodotError.ERR_ALREADY_IN_USE, 'This peer is already connected or connecting'));
+    this.resetForConnection(false);
+    return this.runHandshake(runClientHandshake(this.options, url, tlsOptions));
+  }
+
+  /** Adopts an accepted TCP/TLS socket and runs the server handshake on it. */
+  acceptStream(socket: Socket): Promise<GodotError> {
+    if (this.state !== ReadyState.CLOSED) return Promise.resolve(this.failCall(GodotError.ERR_ALREADY_IN_USE, 'This peer is already connected or connecting'));
+    this.resetForConnection(true);
+    return this.runHandshake(runServerHandshake(this.options, socket, null, EMPTY));
+  }
+
+  /** Adopts an upgrade request that node:http has already parsed (`server.on('upgrade')`). */
+  acceptUpgrade(socket: Socket, request: Omit<UpgradeRequest, 'rest'>, head: Buffer): Promise<GodotError> {
+    if (this.state !== ReadyState.CLOSED) return Promise.resolve(this.failCall(GodotError.ERR_ALREADY_IN_USE, 'This peer is already connected or connecting'));
+    this.resetForConnection(true);
+    return this.runHandshake(runServerHandshake(this.options, socket, request, head));
+  }
+
+  // ---- packets ----------------------------------------------------------
+
+  getAvailablePacketCount(): number {
+    return this.inbound.count;
+  }
+
+  /** The next received message (UTF-8 bytes for text); empty with `getPacketError()` ERR_UNAVAILABLE when none. */
+  getPacket(): Buffer {
+    if (this.inbound.count === 0) {
+      this.packetError = GodotError.ERR_UNAVAILABLE;
+      return EMPTY;
+    }
+    this.lastWasString = this.inbound.peekIsText();
+    const data = this.inbound.shift();
+    this.packetError = GodotError.OK;
+    if (this.readingPaused && !this.inboundFull()) this.resumeReading();
+    return data;
+  }
+
+  getPacketError(): GodotError {
+    return this.packetError;
+  }
+
+  wasStringPacket(): boolean {
+    return this.lastWasString;
+  }
+
+  setWriteMode(mode: WriteMode): void {
+    if (mode !== WriteMode.TEXT && mode !== WriteMode.BINARY) throw new RangeError(`Unknown write mode ${mode}`);
+    this.writeMode = mode;
+  }
+
+  getWriteMode(): WriteMode {
+    return this.writeMode;
+  }
+
+  /** Sends one message in the current write mode (Godot's `put_packet`). */
+  putPacket(data: Uint8Array): GodotError {
+    return this.send(data, this.writeMode);
+  }
+
+  /** Sends one message: bytes or a string, as text or binary (Godot 4's `send`). */
+  send(data: Uint8Array | string, mode: WriteMode = WriteMode.BINARY): GodotError {
+    const isText = mode === WriteMode.TEXT;
+    if (!isText && mode !== WriteMode.BINARY) return this.failCall(GodotError.ERR_INVALID_PARAMETER, `Unknown write mode ${String(mode)}`);
+    let bytes: Uint8Array;
+    if (typeof data === 'string') {
+      bytes = Buffer.from(data, 'utf8');
+    } else if (data instanceof Uint8Array) {
+      bytes = data;
+      if (isText && !isValidUtf8(data)) {
+        return this.failCall(GodotError.ERR_INVALID_PARAMETER, 'Text messages must be valid UTF-8; send the bytes in binary mode instead');
+      }
+    } else {
+      return this.failCall(GodotError.ERR_INVALID_PARAMETER, 'send() takes a Uint8Array/Buffer or a string');
+    }
+    const connection = this.connection;
+    if (this.state !== ReadyState.OPEN || connection === null || connection.closeSent) {
+      return this.failCall(GodotError.FAILED, 'The connection is not open');
+    }
+    const outbound = this.outbound!;
+    if (outbound.queuedMessages >= this.options.maxQueuedPackets) {
+      return this.failCall(GodotError.ERR_OUT_OF_MEMORY, `Outbound queue full: ${outbound.queuedMessages} messages not yet sent (maxQueuedPackets)`);
+    }
+    if (outbound.bufferedAmount + bytes.length > this.options.outboundBufferSize) {
+      return this.failCall(
+        GodotError.ERR_OUT_OF_MEMORY,
+        `Message of ${bytes.length} bytes does not fit: ${outbound.bufferedAmount} of ${this.options.outboundBufferSize} outbound bytes in use (outboundBufferSize)`,
+      );
+    }
+    connection.sendMessage(bytes, isText);
+    return GodotError.OK;
+  }
+
+  sendText(text: string): GodotError {
+    return this.send(text, WriteMode.TEXT);
+  }
+
+  // ---- closing ----------------------------------------------------------
+
+  /**
+   * Starts the close handshake (code 1000 by default). A negative code drops
+   * the connection at once without a close frame, as in Godot 4.
+   */
+  close(code = CloseCode.NORMAL as number, reason = ''): GodotError {
+    if (this.state === ReadyState.CLOSED) return GodotError.OK;
+    if (code < 0 || this.state === ReadyState.CONNECTING) {
+      this.abort();
+      return GodotError.OK;
+    }
+    const connection = this.connection!;
+    if (connection.closeSent) return GodotError.OK;
+    try {
+      connection.close(code, reason);
+    } catch (error) {
+      return this.failCall(GodotError.ERR_INVALID_PARAMETER, (error as Error).message);
+    }
+    this.state = ReadyState.CLOSING;
+    this.armTimer(this.options.closeTimeoutMs);
+    return GodotError.OK;
+  }
+
+  getCloseCode(): number {
+    return this.closeCode;
+  }
+
+  getCloseReason(): string {
+    return this.closeReason;
+  }
+
+  getReadyState(): ReadyState {
+    return this.state;
+  }
+
+  isConnectedToHost(): boolean {
+    return this.state === ReadyState.OPEN;
+  }
+
+  // ---- connection facts -------------------------------------------------
+
+  getConnectedHost(): string {
+    return this.remoteHost;
+  }
+
+  getConnectedPort(): number {
+    return this.remotePort;
+  }
+
+  /** Payload bytes accepted by `send`/`putPacket` and not yet handed to the kernel. */
+  getCurrentOutboundBufferedAmount(): number {
+    return this.outbound === null ? 0 : this.outbound.bufferedAmount;
+  }
+
+  setNoDelay(enabled: boolean): void {
+    this.socket?.setNoDelay(enabled);
+  }
+
+  getRequestedUrl(): string {
+    return this.requestedUrl;
+  }
+
+  getSelectedProtocol(): string {
+    return this.selectedProtocol;
+  }
+
+  /** Server side: the request's headers (lower-case names). Client side: the response's. */
+  getHandshakeHeaders(): ReadonlyMap<string, string> {
+    return this.requestHeaders ?? new Map();
+  }
+
+  /** Godot's per-frame poll. Node delivers I/O from its event loop, so there is nothing to pump. */
+  poll(): void {}
+
+  /** Messages as they arrive, for `for await (const { data, isText } of peer)`; ends when the connection closes. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<{ data: Buffer; isText: boolean }> {
+    while (true) {
+      while (this.inbound.count > 0) {
+        const data = this.getPacket();
+        yield { data, isText: this.lastWasString };
+      }
+      if (this.state === ReadyState.CLOSED) return;
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          this.off('dataReceived', wake);
+          this.off('connectionClosed', wake);
+          this.off('connectionError', wake);
+          resolve();
+        };
+        this.on('dataReceived', wake);
+        this.on('connectionClosed', wake);
+        this.on('connectionError', wake);
+      });
+    }
+  }
+
+  // ---- ConnectionHandler (events from the protocol core) ----------------
+
+  onMessage(data: Buffer, isText: boolean): void {
+    this.inbound.push(data, isText);
+    if (!this.readingPaused && this.inboundFull()) this.pauseReading();
+    this.observer?.peerData(this);
+    this.emit('dataReceived');
+  }
+
+  onPong(): void {
+    this.awaitingPong = false;
+  }
+
+  onCloseFrame(code: number, reason: string): void {
+    // Godot 3 appends a NUL to every non-empty reason; people never mean it.
+    this.closeCode = code;
+    this.closeReason = reason.endsWith('\0') ? reason.slice(0, -1) : reason;
+    if (this.state === ReadyState.OPEN) this.state = ReadyState.CLOSING;
+    this.observer?.peerCloseRequest(this, this.closeCode, this.closeReason);
+    this.emit('closeRequest', this.closeCode, this.closeReason);
+    this.endTransport();
+  }
+
+  onProtocolError(error: ProtocolError): void {
+    this.closeCode = error.closeCode;
+    this.closeReason = error.message;
+    this.state = ReadyState.CLOSING;
+    this.endTransport();
+  }
+
+  // ---- OutboundTransport / Flushable -----------------------------------
+
+  scheduleFlush(): void {
+    scheduleFlush(this);
+  }
+
+  flushNow(): void {
+    this.outbound?.flush();
+  }
+
+  writeBatch(chunks: Buffer[], written: () => void): void {
+    const socket = this.socket;
+    if (socket === null || socket.destroyed) {
+      written();
+      return;
+    }
+    if (chunks.length === 1) {
+      socket.write(chunks[0]!, written);
+      return;
+    }
+    socket.cork();
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) socket.write(chunks[i]!);
+    socket.write(chunks[last]!, written);
+    socket.uncork();
+  }
+
+  // ---- internals --------------------------------------------------------
+
+  private ownOptions(): PeerOptions {
+    if (!this.ownsOptions) {
+      this.options = copyPeerOptions(this.options);
+      this.ownsOptions = true;
+    }
+    return this.options;
+  }
+
+  private failCall(code: GodotError, message: string): GodotError {
+    this.lastError = { code, message };
+    return code;
+  }
+
+  private resetForConnection(isServerSide: boolean): void {
+    this.isServerSide = isServerSide;
+    this.state = ReadyState.CONNECTING;
+    this.closeCode = -1;
+    this.closeReason = '';
+    this.selectedProtocol = '';
+    this.inbound.clear();
+    this.lastError = null;
+  }
+
+  private async runHandshake(handshake: Promise<HandshakeOutcome>): Promise<GodotError> {
+    const outcome = await handshake;
+    if (this.state !== ReadyState.CONNECTING) {
+      // close() was called meanwhile.
+      outcome.socket?.destroy();
+      return this.failCall(GodotError.ERR_CONNECTION_ERROR, 'The connection was closed during the handshake');
+    }
+    if (!outcome.ok) {
+      this.state = ReadyState.CLOSED;
+      this.lastError = { code: outcome.error, message: outcome.reason };
+      this.observer?.peerFailed(this, outcome.reason);
+      this.emit('connectionError', outcome.reason);
+      return outcome.error;
+    }
+    this.open(outcome.socket, outcome.protocol, outcome.requestedUrl, outcome.headers, outcome.rest);
+    return GodotError.OK;
+  }
+
+  private open(socket: Socket, protocol: string, requestedUrl: string, headers: Map<string, string>, rest: Buffer): void {
+    const owned = socket as OwnedSocket;
+    owned[PEER] = this;
+    this.socket = owned;
+    this.selectedProtocol = protocol;
+    this.requestedUrl = requestedUrl;
+    this.requestHeaders = headers;
+    this.remoteHost = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
+    this.outbound = new OutboundBuffer(this, !this.isServerSide);
+    this.connection = new Connection(this.isServerSide, this.outbound, this, this.options.inboundBufferSize);
+    this.state = ReadyState.OPEN;
+    socket.setNoDelay(true);
+    socket.on('data', onSocketData);
+    socket.on('close', onSocketClose);
+    socket.on('end', onSocketEnd);
+    socket.on('error', ignoreSocketError);
+    if (this.options.heartbeatInterval > 0) this.startHeartbeat();
+    this.observer?.peerEstablished(this, protocol);
+    this.emit('connectionEstablished', protocol);
+    if (rest.length > 0 && this.connection !== null) this.connection.receive(rest);
+    if (socket.isPaused()) socket.resume();
+  }
+
+  /** @internal Socket bytes, from the shared socket listener. */
+  receive(chunk: Buffer): void {
+    this.connection?.receive(chunk);
+  }
+
+  private inboundFull(): boolean {
+    return this.inbound.count >= this.options.maxQueuedPackets || this.inbound.byteLength >= this.options.inboundBufferSize;
+  }
+
+  private pauseReading(): void {
+    this.readingPaused = true;
+    this.socket?.pause();
+  }
+
+  private resumeReading(): void {
+    this.readingPaused = false;
+    this.socket?.resume();
+  }
+
+  /** After the close handshake or a protocol failure: send what is queued, then end TCP. */
+  private endTransport(): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    this.outbound?.flush();
+    if (this.isServerSide || this.connection?.closeReceived !== true) {
+      socket.end();
+    }
+    // A client waits for the server to close TCP first (RFC 6455 section 7.1.1), within the timeout.
+    this.armTimer(this.options.closeTimeoutMs);
+    // Data still queued is read by nobody once closing: keep reading so the close is seen.
+    if (this.readingPaused) this.resumeReading();
+  }
+
+  private abort(): void {
+    const socket = this.socket;
+    if (socket !== null && !socket.destroyed) {
+      socket.destroy();
+      return; // onSocketClose finishes
+    }
+    this.finish();
+  }
+
+  /** @internal The socket closed. */
+  finish(): void {
+    if (this.state === ReadyState.CLOSED) return;
+    const connection = this.connection;
+    // closeCode stays -1 unless a close frame arrived or we failed the connection ourselves.
+    const wasClean = connection !== null && connection.closeSent && connection.closeReceived;
+    this.state = ReadyState.CLOSED;
+    this.clearTimer();
+    this.stopHeartbeat();
+    this.outbound?.discard();
+    const socket = this.socket;
+    if (socket !== null) {
+      socket.off('data', onSocketData);
+      socket.off('end', onSocketEnd);
+      socket.off('close', onSocketClose);
+      delete socket[PEER];
+    }
+    this.observer?.peerClosed(this, wasClean);
+    this.emit('connectionClosed', wasClean);
+  }
+
+  private armTimer(ms: number): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.socket?.destroy();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    const seconds = this.options.heartbeatInterval;
+    if (!(seconds > 0)) return;
+    this.awaitingPong = false;
+    this.heartbeat = setInterval(() => {
+      if (this.awaitingPong) {
+        // No pong for a whole interval: the other side is gone.
+        this.abort();
+        return;
+      }
+      this.awaitingPong = true;
+      this.connection?.sendPing(EMPTY);
+    }, seconds * 1000);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat !== null) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = null;
+    }
+  }
+
+  /** @internal The other side closed its half of TCP. */
+  remoteEnded(): void {
+    const socket = this.socket;
+    if (socket !== null && !socket.writableEnded) {
+      this.outbound?.flush();
+      socket.end();
+    }
+  }
+}
+
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[PEER]?.receive(chunk);
+}
+
+function onSocketEnd(this: OwnedSocket): void {
+  this[PEER]?.remoteEnded();
+}
+
+function onSocketClose(this: OwnedSocket): void {
+  this[PEER]?.finish();
+}
+
+/** Socket errors (ECONNRESET, EPIPE) are followed by 'close', which reports the unclean end. */
+function ignoreSocketError(): void {}

@@ -1,0 +1,1 @@
+export { WebSocketServer, type WebSocketServerEvents, type ListenOptions } from './websocket-server.js';

@@ -1,0 +1,242 @@
+import type { IncomingMessage } from 'node:http';
+import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { GodotError } from '../godot-error.js';
+import { HandshakeRefusal, validateUpgradeRequest } from '../handshake/index.js';
+import { PeerConfig } from '../peer/peer-config.js';
+import { TLSOptions, type Pem } from '../peer/tls-options.js';
+import { WebSocketPeer, type PeerObserver } from '../peer/websocket-peer.js';
+import { headersFromIncomingMessage } from './incoming-headers.js';
+
+export interface WebSocketServerEvents {
+  clientConnected: [id: number, protocol: string];
+  clientDisconnected: [id: number, wasCleanClose: boolean];
+  clientCloseRequest: [id: number, code: number, reason: string];
+  dataReceived: [id: number];
+  /** A connection that never became a peer (refused or timed-out handshake), with the reason. */
+  handshakeFailed: [reason: string, address: string];
+}
+
+export interface ListenOptions {
+  port: number;
+  /** "*" for every interface (Godot's default), or an address. */
+  bindIp?: string;
+  protocols?: string[];
+  gdMpApi?: boolean;
+  tls?: TLSOptions;
+}
+
+/**
+ * Godot's WebSocketServer (3.x signals, 4.x-style peers): accepts TCP or TLS
+ * connections, runs the handshake with a timeout, and owns the peers by id.
+ * It can also adopt upgrades from an existing node:http(s) server.
+ */
+export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implements PeerObserver {
+  /** Address to listen on; "*" listens on every interface. */
+  bindIp = '*';
+  /** Godot 3 TLS material (PEM); with a key and certificate, `listen` serves wss://. */
+  privateKey: Pem | null = null;
+  sslCertificate: Pem | null = null;
+  caChain: Pem | null = null;
+  /** Godot 4 style: takes precedence over the Godot 3 fields. */
+  tlsOptions: TLSOptions | null = null;
+
+  private listener: Server | null = null;
+  private readonly peers = new Map<number, WebSocketPeer>();
+  private readonly pending = new Set<WebSocketPeer>();
+  private nextId = 2;
+
+  /** Extra header lines ("Name: value") added to every handshake response. */
+  setExtraHeaders(headers: string[]): void {
+    this.handshakeHeaders = headers;
+  }
+
+  /**
+   * Starts listening (port 0 picks a free one: see `getListeningPort`).
+   * Resolves OK, or ERR_ALREADY_IN_USE / ERR_CANT_CREATE with `lastError` saying why.
+   */
+  listen(port: number, protocols?: string[], gdMpApi?: boolean): Promise<GodotError>;
+  listen(options: ListenOptions): Promise<GodotError>;
+  listen(portOrOptions: number | ListenOptions, protocols: string[] = [], gdMpApi = false): Promise<GodotError> {
+    const options: ListenOptions = typeof portOrOptions === 'number' ? { port: portOrOptions, protocols, gdMpApi } : portOrOptions;
+    if (this.listener !== null) return Promise.resolve(this.fail(GodotError.ERR_ALREADY_IN_USE, 'The server is already listening'));
+    if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+      return Promise.resolve(this.fail(GodotError.ERR_INVALID_PARAMETER, `Port must be 0-65535, got ${options.port}`));
+    }
+    if (options.gdMpApi === true) return Promise.resolve(this.listenMultiplayer(options));
+    if (options.protocols !== undefined) this.supportedProtocols = options.protocols;
+    if (options.bindIp !== undefined) this.bindIp = options.bindIp;
+    if (options.tls !== undefined) this.tlsOptions = options.tls;
+
+    let server: Server;
+    try {
+      server = this.createListener();
+    } catch (error) {
+      return Promise.resolve(this.fail(GodotError.ERR_INVALID_PARAMETER, (error as Error).message));
+    }
+    return new Promise((resolve) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        this.listener = null;
+        const code = error.code === 'EADDRINUSE' ? GodotError.ERR_ALREADY_IN_USE : GodotError.ERR_CANT_CREATE;
+        resolve(this.fail(code, `Cannot listen on ${this.bindIp}:${options.port}: ${error.message}`));
+      };
+      server.once('error', onError);
+      const host = this.bindIp === '*' ? undefined : this.bindIp;
+      server.listen({ port: options.port, host }, () => {
+        server.off('error', onError);
+        server.on('error', () => {});
+        resolve(GodotError.OK);
+      });
+      this.listener = server;
+    });
+  }
+
+  /** Detail of the last call that returned an error. */
+  lastError: { code: GodotError; message: string } | null = null;
+
+  /** The bound port, or 0 when not listening. */
+  getListeningPort(): number {
+    const address = this.listener?.address();
+    return address !== null && typeof address === 'object' ? address.port : 0;
+  }
+
+  isListening(): boolean {
+    return this.listener !== null && this.listener.listening;
+  }
+
+  /** Stops listening and closes every peer (code 1001, going away). Resolves when all sockets are gone. */
+  async stop(): Promise<void> {
+    const listener = this.listener;
+    this.listener = null;
+    for (const peer of this.pending) peer.close(-1);
+    this.pending.clear();
+    const closing: Promise<unknown>[] = [];
+    for (const peer of this.peers.values()) {
+      closing.push(new Promise((resolve) => peer.once('connectionClosed', resolve)));
+      peer.close(1001, 'Server stopping');
+    }
+    if (listener !== null) closing.push(new Promise((resolve) => listener.close(resolve)));
+    await Promise.all(closing);
+  }
+
+  hasPeer(id: number): boolean {
+    return this.peers.has(id);
+  }
+
+  getPeer(id: number): WebSocketPeer | undefined {
+    return this.peers.get(id);
+  }
+
+  getPeerIds(): number[] {
+    return [...this.peers.keys()];
+  }
+
+  getPeerAddress(id: number): string {
+    return this.peers.get(id)?.getConnectedHost() ?? '';
+  }
+
+  getPeerPort(id: number): number {
+    return this.peers.get(id)?.getConnectedPort() ?? 0;
+  }
+
+  disconnectPeer(id: number, code = 1000, reason = ''): GodotError {
+    const peer = this.peers.get(id);
+    if (peer === undefined) return this.fail(GodotError.ERR_DOES_NOT_EXIST, `No peer with id ${id}`);
+    return peer.close(code, reason);
+  }
+
+  /** Godot's per-frame poll; Node's event loop does the work. */
+  poll(): void {}
+
+  /**
+   * Adopts an upgrade request from a node:http(s) server:
+   * `httpServer.on('upgrade', (req, socket, head) => wsServer.handleUpgrade(req, socket, head))`.
+   */
+  handleUpgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
+    let parsed;
+    try {
+      parsed = validateUpgradeRequest(request.method ?? '', request.httpVersion, request.url ?? '/', headersFromIncomingMessage(request));
+    } catch (error) {
+      if (!(error instanceof HandshakeRefusal)) throw error;
+      socket.on('error', () => {});
+      socket.end(error.response);
+      this.emit('handshakeFailed', error.message, socket.remoteAddress ?? '');
+      return;
+    }
+    const peer = this.createPeer();
+    void peer.acceptUpgrade(socket, parsed, head);
+  }
+
+  /** Adopts a raw accepted socket (what `listen` does for each connection). */
+  acceptSocket(socket: Socket): void {
+    const peer = this.createPeer();
+    void peer.acceptStream(socket);
+  }
+
+  // ---- PeerObserver -----------------------------------------------------
+
+  peerEstablished(peer: WebSocketPeer, protocol: string): void {
+    this.pending.delete(peer);
+    const id = this.nextId++;
+    peer.tag = id;
+    this.peers.set(id, peer);
+    this.emit('clientConnected', id, protocol);
+  }
+
+  peerFailed(peer: WebSocketPeer, reason: string): void {
+    this.pending.delete(peer);
+    this.emit('handshakeFailed', reason, peer.getConnectedHost());
+  }
+
+  peerData(peer: WebSocketPeer): void {
+    this.emit('dataReceived', peer.tag);
+  }
+
+  peerCloseRequest(peer: WebSocketPeer, code: number, reason: string): void {
+    this.emit('clientCloseRequest', peer.tag, code, reason);
+  }
+
+  peerClosed(peer: WebSocketPeer, wasClean: boolean): void {
+    if (this.peers.get(peer.tag) !== peer) return;
+    this.peers.delete(peer.tag);
+    this.emit('clientDisconnected', peer.tag, wasClean);
+  }
+
+  // ---- internals --------------------------------------------------------
+
+  protected createPeer(): WebSocketPeer {
+    const peer = new WebSocketPeer(this.peerOptions);
+    peer.observer = this;
+    this.pending.add(peer);
+    return peer;
+  }
+
+  private createListener(): Server {
+    const tls = this.effectiveTls();
+    const onConnection = (socket: Socket): void => this.acceptSocket(socket);
+    if (tls === null) return createTcpServer({ noDelay: true }, onConnection);
+    const server = createTlsServer(
+      { ...tls.toServerContextOptions(), ...(this.caChain !== null && this.tlsOptions === null ? { ca: this.caChain } : {}), handshakeTimeout: this.peerOptions.handshakeTimeoutMs },
+      onConnection,
+    );
+    // Plain HTTP or garbage on the TLS port: Node drops the socket; only report it.
+    server.on('tlsClientError', (error, socket) => this.emit('handshakeFailed', `TLS: ${error.message}`, socket.remoteAddress ?? ''));
+    return server;
+  }
+
+  private effectiveTls(): TLSOptions | null {
+    if (this.tlsOptions !== null) return this.tlsOptions;
+    if (this.privateKey !== null && this.sslCertificate !== null) return TLSOptions.server(this.privateKey, this.sslCertificate);
+    return null;
+  }
+
+  private listenMultiplayer(options: ListenOptions): GodotError {
+    void options;
+    return this.fail(GodotError.ERR_UNAVAILABLE, 'gdMpApi = true (Godot 3 high-level multiplayer) is not implemented yet');
+  }
+
+  private fail(code: GodotError, message: string): GodotError {
+    this.lastError = { code, message };
+    return code;
+  }
+}
