@@ -42,13 +42,12 @@ export class HttpHeadReader {
     for (let lineFeed = region.indexOf(LINE_FEED); lineFeed !== -1; lineFeed = region.indexOf(LINE_FEED, position)) {
       const line = this.takeLine(region, position, lineFeed);
       position = lineFeed + 1;
-      if (line !== '') {
-        this.sawStartLine = true;
-        this.onLine(line);
-      } else if (this.sawStartLine) {
-        return chunk.subarray(position);
+      if (line === '') {
+        if (this.sawStartLine) return chunk.subarray(position);
+        continue; // RFC 9112 section 2.2: empty lines before the start line are ignored.
       }
-      // RFC 9112 section 2.2: empty lines before the start line are ignored.
+      this.sawStartLine = true;
+      this.onLine(line);
     }
     this.keepUnfinished(region, position);
     if (this.consumed + this.unfinishedLength >= this.limit) throw this.errorFor('too-large');

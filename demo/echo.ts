@@ -1,0 +1,17 @@
+import { WebSocketServer, WriteMode } from '../src/index.js';
+
+/** A gdws server that sends every message back with its type. */
+export function createEchoServer(): WebSocketServer {
+  const server = new WebSocketServer();
+  server.inboundBufferSize = 16 * 1024 * 1024;
+  server.outboundBufferSize = 32 * 1024 * 1024;
+  server.on('dataReceived', (id) => {
+    const peer = server.getPeer(id);
+    if (peer === undefined) return;
+    while (peer.getAvailablePacketCount() > 0) {
+      const data = peer.getPacket();
+      peer.send(data, peer.wasStringPacket() ? WriteMode.TEXT : WriteMode.BINARY);
+    }
+  });
+  return server;
+}

@@ -1,0 +1,17 @@
+export { HandshakeError, HandshakeRefusal } from './errors.js';
+export { parseWebSocketUrl } from './url.js';
+export type { WebSocketUrl } from './url.js';
+export { generateKey, computeAccept, isValidKey } from './key.js';
+export { buildClientRequest } from './client-request.js';
+export type { ClientRequestOptions } from './client-request.js';
+export { ServerResponseParser } from './response-parser.js';
+export type { ServerResponse, ServerResponseParserOptions } from './response-parser.js';
+export { UpgradeRequestParser, DEFAULT_MAX_HEAD_BYTES } from './request-parser.js';
+export type { UpgradeRequestParserOptions } from './request-parser.js';
+export { validateUpgradeRequest } from './upgrade-request.js';
+export type { UpgradeRequest } from './upgrade-request.js';
+export { selectProtocol, buildAcceptResponse, buildRefusalResponse } from './server-response.js';
+export type { AcceptResponseOptions } from './server-response.js';
+export { parseHeaderLine, parseHeaderLines, HANDSHAKE_OWNED_HEADERS } from './header-fields.js';
+export type { HeaderField } from './header-fields.js';
+export { validateProtocolList } from './subprotocols.js';
