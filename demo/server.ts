@@ -18,7 +18,7 @@ const http = createServer((request, response) => {
   response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
   response.end('This path is a WebSocket echo endpoint: connect with ws://\n');
 });
-http.on('upgrade', (request, socket, head) => echo.handleUpgrade(request, socket as import('node:net').Socket, head));
+http.on('upgrade', (request, socket, head) => echo.handleUpgrade(request, socket, head));
 
 http.listen(options.port, options.host, () => {
   const address = http.address();

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { GodotError } from '../godot-error.js';
@@ -152,7 +153,9 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
    * Adopts an upgrade request from a node:http(s) server:
    * `httpServer.on('upgrade', (req, socket, head) => wsServer.handleUpgrade(req, socket, head))`.
    */
-  handleUpgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
+  handleUpgrade(request: IncomingMessage, stream: Duplex, head: Buffer): void {
+    // node:http types the upgraded connection as a Duplex; it is the net/tls socket itself.
+    const socket = stream as Socket;
     let parsed;
     try {
       parsed = validateUpgradeRequest(request.method ?? '', request.httpVersion, request.url ?? '/', headersFromIncomingMessage(request));
