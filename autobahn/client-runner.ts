@@ -17,6 +17,8 @@ export interface ClientRunOptions {
   log?: (line: string) => void;
   /** Longest a single case may run before the runner gives up on it. */
   caseTimeoutMs?: number;
+  /** Offer permessage-deflate, for the testsuite's compression sections 12 and 13. */
+  deflate?: boolean;
 }
 
 export interface CaseRun {
@@ -47,8 +49,10 @@ async function runSession(
   url: string,
   onMessage: (peer: WebSocketPeer, data: Buffer, isText: boolean) => void,
   timeoutMs: number,
+  deflate = false,
 ): Promise<SessionOutcome> {
   const client = new WebSocketClient();
+  client.deflate = deflate;
   raiseLimitsForTestsuite(client);
   const closed = new Promise<boolean>((resolve) => client.once('connectionClosed', resolve));
   client.on('dataReceived', () => {
@@ -96,7 +100,7 @@ export async function runFuzzingServerCases(options: ClientRunOptions): Promise<
   const cases: CaseRun[] = [];
   for (let caseNumber = 1; caseNumber <= caseCount; caseNumber++) {
     log(`case ${caseNumber} of ${caseCount}`);
-    const outcome = await runSession(`${base}/runCase?case=${caseNumber}&agent=${agent}`, echo, timeoutMs);
+    const outcome = await runSession(`${base}/runCase?case=${caseNumber}&agent=${agent}`, echo, timeoutMs, options.deflate === true);
     if (outcome.problem) log(`  case ${caseNumber}: ${outcome.problem}`);
     cases.push({ caseNumber, ...outcome });
   }

@@ -4,14 +4,17 @@ import { raiseLimitsForTestsuite } from './echo-limits.js';
 export interface EchoServerOptions {
   host: string;
   port: number;
+  /** Accept permessage-deflate, for the testsuite's compression sections 12 and 13. */
+  deflate?: boolean;
 }
 
 /**
  * The server the testsuite's fuzzingclient mode connects to: every message is
  * sent straight back with its type (text stays text, binary stays binary).
  */
-export async function startEchoServer({ host, port }: EchoServerOptions): Promise<WebSocketServer> {
+export async function startEchoServer({ host, port, deflate = false }: EchoServerOptions): Promise<WebSocketServer> {
   const server = new WebSocketServer();
+  server.deflate = deflate;
   server.bindIp = host;
   raiseLimitsForTestsuite(server);
   server.on('dataReceived', (id) => {

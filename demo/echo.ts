@@ -1,8 +1,9 @@
 import { WebSocketServer, WriteMode } from '../src/index.js';
 
-/** A gdws server that sends every message back with its type. */
-export function createEchoServer(): WebSocketServer {
+/** A gdws server that sends every message back with its type; `deflate` turns on permessage-deflate. */
+export function createEchoServer(deflate = false): WebSocketServer {
   const server = new WebSocketServer();
+  server.deflate = deflate;
   server.inboundBufferSize = 16 * 1024 * 1024;
   server.outboundBufferSize = 32 * 1024 * 1024;
   server.on('dataReceived', (id) => {

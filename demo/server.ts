@@ -1,34 +1,51 @@
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { CryptoKey, TLSOptions, X509Certificate } from '../src/index.js';
 import { createEchoServer } from './echo.js';
+import { createRelays } from './relays.js';
 import { parseDemoOptions } from './options.js';
 import { demoPage } from './page.js';
 
 /**
  * `npm start`: one node:http server on 127.0.0.1:9080 that serves a page at
- * `/` and hands every WebSocket upgrade to a gdws echo server.
+ * `/`, Godot multiplayer relays at /godot4 and /godot3, and a gdws echo
+ * server on every other path. With
+ * --tls-key and --tls-cert it is a node:https server: https:// and wss://.
  */
 const options = parseDemoOptions(process.argv.slice(2), process.env);
-const echo = createEchoServer();
-const http = createServer((request, response) => {
+const tls = options.tlsKey !== null && options.tlsCert !== null ? TLSOptions.server(CryptoKey.load(options.tlsKey), X509Certificate.load(options.tlsCert)) : null;
+const scheme = tls === null ? 'http' : 'https';
+const wsScheme = tls === null ? 'ws' : 'wss';
+const echo = createEchoServer(options.deflate);
+const handleRequest: RequestListener = (request, response) => {
   if (request.url === '/' || request.url === '/index.html') {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(demoPage);
     return;
   }
   response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
-  response.end('This path is a WebSocket echo endpoint: connect with ws://\n');
+  response.end(`This path is a WebSocket echo endpoint: connect with ${wsScheme}://\n`);
+};
+// toServerContextOptions checks that the key and certificate are PEM and belong together.
+const http = tls === null ? createServer(handleRequest) : createHttpsServer(tls.toServerContextOptions(), handleRequest);
+const relays = createRelays((line) => console.log(line));
+http.on('upgrade', (request, socket, head) => {
+  const path = new URL(request.url ?? '/', 'ws://demo').pathname;
+  if (path === '/godot4') relays.godot4.handleUpgrade(request, socket, head);
+  else if (path === '/godot3') relays.godot3.handleUpgrade(request, socket, head);
+  else echo.handleUpgrade(request, socket, head);
 });
-http.on('upgrade', (request, socket, head) => echo.handleUpgrade(request, socket, head));
 
 http.listen(options.port, options.host, () => {
   const address = http.address();
   const port = address !== null && typeof address === 'object' ? address.port : options.port;
-  console.log(`gdws demo listening on http://${options.host}:${port}/ (WebSocket echo on ws://${options.host}:${port}/<any path>)`);
+  const base = `${wsScheme}://${options.host}:${port}`;
+  console.log(`gdws demo listening on ${scheme}://${options.host}:${port}/ (echo on ${base}/<any path>, Godot 4 multiplayer relay on ${base}/godot4, Godot 3 gd_mp_api relay on ${base}/godot3)${options.deflate ? ', permessage-deflate on' : ''}`);
 });
 
 function shutdown(): void {
   http.close();
-  void echo.stop().then(() => process.exit(0));
+  void Promise.all([echo.stop(), relays.close()]).then(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 }
 process.on('SIGINT', shutdown);

@@ -12,5 +12,7 @@ export {
   type PeerOptions,
   type Pem,
 } from './peer/index.js';
+export { X509Certificate, CryptoKey, type CertificateSource, type KeySource } from './peer/tls-material.js';
 export { WebSocketServer, type WebSocketServerEvents, type ListenOptions } from './server/index.js';
 export { WebSocketClient, ConnectionStatus, type WebSocketClientEvents } from './client/index.js';
+export { WebSocketMultiplayerPeer, TransferMode, Godot3PacketType, SceneSystemCommand, type WebSocketMultiplayerPeerEvents, type MultiplayerPeerEvents, type Godot3ClientEvents } from './multiplayer/index.js';

@@ -1,7 +1,8 @@
 import { GodotError } from '../godot-error.js';
-import { PeerConfig } from '../peer/peer-config.js';
+import { Godot3MultiplayerClient } from '../multiplayer/godot3-client.js';
 import { ReadyState } from '../peer/ready-state.js';
-import { TLSOptions, type Pem } from '../peer/tls-options.js';
+import type { CertificateSource } from '../peer/tls-material.js';
+import { TLSOptions } from '../peer/tls-options.js';
 import { WebSocketPeer, type PeerObserver } from '../peer/websocket-peer.js';
 import { ConnectionStatus } from './connection-status.js';
 
@@ -18,11 +19,14 @@ export interface WebSocketClientEvents {
  * Godot 3's WebSocketClient: connects to a ws:// or wss:// URL and exposes
  * the connection as peer 1.
  */
-export class WebSocketClient extends PeerConfig<WebSocketClientEvents> implements PeerObserver {
-  /** Verify the server's certificate chain and name on wss:// (Godot 3's `verify_ssl`). */
+export class WebSocketClient extends Godot3MultiplayerClient<WebSocketClientEvents> implements PeerObserver {
+  /**
+   * Verify the server's certificate chain and name on wss:// (Godot 3's `verify_ssl`).
+   * false is UNSAFE, for testing only: the server's certificate is then not checked at all.
+   */
   verifySsl = true;
-  /** A certificate (or chain) to trust instead of the system roots on wss:// (pinning). */
-  trustedSslCertificate: Pem | null = null;
+  /** A certificate (or chain) to trust instead of the system roots on wss:// (pinning); X509Certificate or PEM. */
+  trustedSslCertificate: CertificateSource | null = null;
   /** Detail of the last failure. */
   lastError: { code: GodotError; message: string } | null = null;
 
@@ -34,12 +38,10 @@ export class WebSocketClient extends PeerConfig<WebSocketClientEvents> implement
    * ERR_INVALID_PARAMETER and nothing is sent.
    */
   connectToUrl(url: string, protocols: string[] = [], gdMpApi = false, customHeaders: string[] = [], tlsOptions?: TLSOptions): Promise<GodotError> {
-    if (gdMpApi) {
-      return Promise.resolve(this.fail(GodotError.ERR_UNAVAILABLE, 'gdMpApi = true (Godot 3 high-level multiplayer) is not implemented yet'));
-    }
     if (this.peer !== null && this.peer.getReadyState() !== ReadyState.CLOSED) {
       return Promise.resolve(this.fail(GodotError.ERR_ALREADY_IN_USE, 'Already connected or connecting; call disconnectFromHost() first'));
     }
+    this.beginMultiplayerSession(gdMpApi);
     this.supportedProtocols = protocols;
     this.handshakeHeaders = customHeaders;
     const peer = new WebSocketPeer(this.peerOptions);
@@ -86,28 +88,33 @@ export class WebSocketClient extends PeerConfig<WebSocketClientEvents> implement
   // ---- PeerObserver -----------------------------------------------------
 
   peerEstablished(_peer: WebSocketPeer, protocol: string): void {
-    this.emit('connectionEstablished', protocol);
+    // With gdMpApi the client is connected once the server introduces itself (connectionSucceeded).
+    if (!this.gdMpApi) this.emit('connectionEstablished', protocol);
   }
 
   peerFailed(peer: WebSocketPeer, reason: string): void {
     this.lastError = peer.lastError;
-    this.emit('connectionError', reason);
+    if (this.gdMpApi) this.multiplayerConnectionEnded(peer);
+    else this.emit('connectionError', reason);
   }
 
-  peerData(): void {
-    this.emit('dataReceived');
+  peerData(peer: WebSocketPeer): void {
+    if (this.gdMpApi) this.multiplayerPeerData(peer);
+    else this.emit('dataReceived');
   }
 
   peerCloseRequest(_peer: WebSocketPeer, code: number, reason: string): void {
     this.emit('serverCloseRequest', code, reason);
   }
 
-  peerClosed(_peer: WebSocketPeer, wasClean: boolean): void {
-    this.emit('connectionClosed', wasClean);
+  peerClosed(peer: WebSocketPeer, wasClean: boolean): void {
+    if (this.gdMpApi) this.multiplayerConnectionEnded(peer);
+    else this.emit('connectionClosed', wasClean);
   }
 
   private tlsFromGodot3Fields(): TLSOptions {
-    return this.verifySsl ? TLSOptions.client(this.trustedSslCertificate) : TLSOptions.clientUnsafe(this.trustedSslCertificate);
+    // Godot 3 checks nothing at all when verify_ssl is off, trusted certificate or not.
+    return this.verifySsl ? TLSOptions.client(this.trustedSslCertificate) : TLSOptions.clientUnsafe();
   }
 
   private fail(code: GodotError, message: string): GodotError {

@@ -1,5 +1,8 @@
 import { frameHeaderLength, writeFrameHeader } from './header.js';
-import { applyMask } from './mask.js';
+import { maskInto } from './mask.js';
+
+/** Below this many bytes a plain loop copies faster than TypedArray.set (bench/frame.bench.ts, encode lines). */
+const SMALL_PAYLOAD = 32;
 
 export interface EncodeFrameOptions {
   fin?: boolean;
@@ -17,7 +20,8 @@ export function encodeFrame(opcode: number, payload: Uint8Array, options: Encode
   const length = payload.length;
   const frame = Buffer.allocUnsafe(frameHeaderLength(length, masked) + length);
   const start = writeFrameHeader(frame, 0, options.fin !== false, options.rsv ?? 0, opcode, length, masked);
-  frame.set(payload, start);
-  if (masked && length > 0) applyMask(frame.subarray(start), frame.subarray(start - 4, start));
+  if (masked) maskInto(payload, frame, start, frame, start - 4);
+  else if (length < SMALL_PAYLOAD) for (let i = 0; i < length; i++) frame[start + i] = payload[i]!;
+  else frame.set(payload, start);
   return frame;
 }

@@ -1,7 +1,7 @@
 export { Opcode, Rsv, isControlOpcode, isKnownOpcode } from './opcode.js';
 export { CloseCode, isValidWireCloseCode } from './close-code.js';
 export { ProtocolError } from './protocol-error.js';
-export { applyMask } from './mask.js';
+export { applyMask, maskInto } from './mask.js';
 export { writeMaskKey } from './mask-key.js';
 export { isValidUtf8, Utf8Validator } from './utf8.js';
 export { MAX_CLOSE_REASON_BYTES, encodeClosePayload, decodeClosePayload, type ClosePayload } from './close-payload.js';

@@ -1,17 +1,35 @@
 import { endianness } from 'node:os';
+import { maskThroughSimd, simdAvailable } from './mask-simd.js';
 
 const littleEndian = endianness() === 'LE';
 /** Below this length a Uint32Array view costs more than it saves. */
 const WORD_LOOP_THRESHOLD = 32;
+/** From this length on, copying through wasm SIMD beats the 32-bit loop (see bench/frame.bench.ts). */
+const SIMD_THRESHOLD = 1024;
+
+/** The key as a little-endian word starting at key byte `phase`, for the wasm module. */
+function littleEndianKeyWord(key: Uint8Array, keyOffset: number, phase: number): number {
+  return (
+    key[keyOffset + (phase & 3)]! |
+    (key[keyOffset + ((phase + 1) & 3)]! << 8) |
+    (key[keyOffset + ((phase + 2) & 3)]! << 16) |
+    (key[keyOffset + ((phase + 3) & 3)]! << 24)
+  );
+}
 
 /**
  * XORs `data` in place with the 4-byte masking key (RFC 6455 section 5.3).
  * `phase` is how many bytes of the masked stream came before `data`, so a
- * payload can be unmasked piece by piece as it arrives. The aligned middle is
- * done 32 bits at a time.
+ * payload can be unmasked piece by piece as it arrives. Large data goes
+ * through WebAssembly SIMD (128 bits at a time); otherwise the aligned middle
+ * is done 32 bits at a time.
  */
 export function applyMask(data: Uint8Array, key: Uint8Array, phase = 0): void {
   const length = data.length;
+  if (length >= SIMD_THRESHOLD && simdAvailable) {
+    maskThroughSimd(data, data, 0, littleEndianKeyWord(key, 0, phase));
+    return;
+  }
   if (length < WORD_LOOP_THRESHOLD) {
     for (let i = 0; i < length; i++) data[i] ^= key[(phase + i) & 3]!;
     return;
@@ -42,4 +60,37 @@ export function applyMask(data: Uint8Array, key: Uint8Array, phase = 0): void {
   }
   for (; w < words; w++) view[w] ^= word;
   for (let i = head + words * 4; i < length; i++) data[i] ^= key[(phase + i) & 3]!;
+}
+
+/**
+ * Writes `source` masked into `target` at `targetOffset`, leaving `source`
+ * untouched: what a sender does with a payload. The key is the 4 bytes at
+ * `keyOffset` in `key`, so a key already written into a frame header can be
+ * used where it lies (small payloads then need no view at all). Source and
+ * target must not overlap, unless they are the very same bytes.
+ */
+export function maskInto(source: Uint8Array, target: Uint8Array, targetOffset: number, key: Uint8Array, keyOffset = 0): void {
+  const length = source.length;
+  if (length >= SIMD_THRESHOLD && simdAvailable) {
+    maskThroughSimd(source, target, targetOffset, littleEndianKeyWord(key, keyOffset, 0));
+    return;
+  }
+  if (length >= WORD_LOOP_THRESHOLD) {
+    const masked = target.subarray(targetOffset, targetOffset + length);
+    masked.set(source);
+    applyMask(masked, key.subarray(keyOffset, keyOffset + 4));
+    return;
+  }
+  const k0 = key[keyOffset]!;
+  const k1 = key[keyOffset + 1]!;
+  const k2 = key[keyOffset + 2]!;
+  const k3 = key[keyOffset + 3]!;
+  let i = 0;
+  for (; i + 4 <= length; i += 4) {
+    target[targetOffset + i] = source[i]! ^ k0;
+    target[targetOffset + i + 1] = source[i + 1]! ^ k1;
+    target[targetOffset + i + 2] = source[i + 2]! ^ k2;
+    target[targetOffset + i + 3] = source[i + 3]! ^ k3;
+  }
+  for (; i < length; i++) target[targetOffset + i] = source[i]! ^ key[keyOffset + (i & 3)]!;
 }

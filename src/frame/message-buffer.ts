@@ -1,6 +1,12 @@
 const EMPTY = Buffer.alloc(0);
 /** Pieces smaller than this are copied together rather than kept as views. */
-const SMALL_PIECE = 4096;
+const SMALL_PIECE = 512;
+/**
+ * A view keeps its whole underlying chunk alive. Keep one only when the piece
+ * is at least this share of that chunk, so a peer cannot make us hold 64 KiB
+ * reads for a few hundred bytes each (memory stays within 4x of the message).
+ */
+const MIN_SHARE_OF_CHUNK = 4;
 const SLAB_SIZE = 16384;
 
 /**
@@ -28,7 +34,7 @@ export class MessageBuffer {
       this.parts.push(piece);
       return;
     }
-    if (length >= SMALL_PIECE) {
+    if (length >= SMALL_PIECE && length * MIN_SHARE_OF_CHUNK >= piece.buffer.byteLength) {
       this.flushSlab();
       this.parts.push(piece);
       return;

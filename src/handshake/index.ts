@@ -15,3 +15,14 @@ export type { AcceptResponseOptions } from './server-response.js';
 export { parseHeaderLine, parseHeaderLines, HANDSHAKE_OWNED_HEADERS } from './header-fields.js';
 export type { HeaderField } from './header-fields.js';
 export { validateProtocolList } from './subprotocols.js';
+export { parseExtensionList, parseExtensionElement, formatExtensionElement } from './extension-header.js';
+export type { ExtensionElement, ExtensionParameter } from './extension-header.js';
+export {
+  acceptDeflateOffer,
+  formatDeflateOffer,
+  readDeflateResponse,
+  PERMESSAGE_DEFLATE,
+  MIN_WINDOW_BITS,
+  MAX_WINDOW_BITS,
+} from './permessage-deflate.js';
+export type { AcceptedDeflateOffer, DeflateNegotiationOptions, DeflateParameters } from './permessage-deflate.js';

@@ -6,9 +6,13 @@ import {
   MessageAssembler,
   Opcode,
   ProtocolError,
+  Rsv,
   type MessageSink,
 } from '../frame/index.js';
+import { createInboundDecompression, createOutboundCompression, type NegotiatedDeflate } from './deflate-session.js';
+import type { InboundDecompression, InboundMessageSink } from './inbound-decompression.js';
 import type { OutboundBuffer } from './outbound-buffer.js';
+import type { OutboundCompression } from './outbound-compression.js';
 
 /** What a Connection reports to the layer that owns the socket. */
 export interface ConnectionHandler {
@@ -18,6 +22,8 @@ export interface ConnectionHandler {
   onCloseFrame(code: number, reason: string): void;
   /** The other side broke the protocol; a close frame with `error.closeCode` is already queued. */
   onProtocolError(error: ProtocolError): void;
+  /** permessage-deflate: received messages pile up waiting to be inflated (true: stop reading; false: go on). */
+  onInboundBacklog?(full: boolean): void;
 }
 
 /**
@@ -26,19 +32,29 @@ export interface ConnectionHandler {
  * OutboundBuffer. It knows the close handshake and nothing about sockets or
  * timers.
  */
-export class Connection implements MessageSink {
+export class Connection implements MessageSink, InboundMessageSink {
   readonly decoder: FrameDecoder;
   readonly assembler: MessageAssembler;
   private readonly out: OutboundBuffer;
   private readonly handler: ConnectionHandler;
+  /** permessage-deflate, when negotiated: keeps messages in order around async zlib work. */
+  private readonly inflow: InboundDecompression | null = null;
+  private readonly outflow: OutboundCompression | null = null;
   private closeSentFlag = false;
+  /** Set once the close frame is in the OutboundBuffer; it may wait behind compressing messages until then. */
+  private closeFrameQueued = false;
   private closeReceivedFlag = false;
 
-  constructor(isServer: boolean, out: OutboundBuffer, handler: ConnectionHandler, maxMessageSize: number) {
+  constructor(isServer: boolean, out: OutboundBuffer, handler: ConnectionHandler, maxMessageSize: number, deflate: NegotiatedDeflate | null = null) {
     this.out = out;
     this.handler = handler;
-    this.assembler = new MessageAssembler(this, { maxMessageSize });
-    this.decoder = new FrameDecoder(this.assembler, { expectMasked: isServer });
+    const compression = deflate !== null;
+    this.assembler = new MessageAssembler(this, { maxMessageSize, compression });
+    this.decoder = new FrameDecoder(this.assembler, { expectMasked: isServer, allowedRsv: compression ? Rsv.RSV1 : 0 });
+    if (deflate !== null) {
+      this.inflow = createInboundDecompression(deflate, isServer, this, () => this.assembler.maxMessageSize);
+      this.outflow = createOutboundCompression(deflate, isServer, out, (error) => this.fail(error));
+    }
   }
 
   get closeSent(): boolean {
@@ -58,9 +74,10 @@ export class Connection implements MessageSink {
     }
   }
 
-  /** Queues a data message; the caller has checked the state and the limits. */
+  /** Queues a data message (compressed when negotiated and worth it); the caller has checked the state and the limits. */
   sendMessage(data: Uint8Array, isText: boolean, rsv = 0): void {
-    this.out.addFrame(true, rsv, isText ? Opcode.TEXT : Opcode.BINARY, data, true);
+    if (this.outflow !== null && rsv === 0) this.outflow.send(data, isText);
+    else this.out.addFrame(true, rsv, isText ? Opcode.TEXT : Opcode.BINARY, data, true);
   }
 
   sendPing(payload: Uint8Array): void {
@@ -77,13 +94,36 @@ export class Connection implements MessageSink {
   /** Fails the connection: close frame with the error's code, stop reading. */
   fail(error: ProtocolError): void {
     this.decoder.stop();
-    if (!this.closeSentFlag) this.sendClose(encodeClosePayload(error.closeCode, truncateReason(error.message)));
+    // Messages still being compressed or inflated are dropped: the close frame goes out now.
+    this.dispose();
+    if (!this.closeFrameQueued) this.queueClose(encodeClosePayload(error.closeCode, truncateReason(error.message)));
     this.handler.onProtocolError(error);
   }
 
   onMessage(opcode: number, data: Buffer, compressed: boolean): void {
     if (this.closeReceivedFlag) return;
-    this.handler.onMessage(data, opcode === Opcode.TEXT, compressed);
+    if (this.inflow !== null) this.inflow.receive(data, opcode === Opcode.TEXT, compressed);
+    else this.handler.onMessage(data, opcode === Opcode.TEXT, compressed);
+  }
+
+  // ---- InboundMessageSink (permessage-deflate) ----
+
+  deliverMessage(data: Buffer, isText: boolean): void {
+    this.handler.onMessage(data, isText, false);
+  }
+
+  failInbound(error: ProtocolError): void {
+    this.fail(error);
+  }
+
+  inboundBacklog(full: boolean): void {
+    this.handler.onInboundBacklog?.(full);
+  }
+
+  /** Frees zlib memory and drops pending compression work (the connection failed or is gone). */
+  dispose(): void {
+    this.inflow?.dispose();
+    this.outflow?.dispose();
   }
 
   onControl(opcode: number, payload: Buffer): void {
@@ -92,12 +132,22 @@ export class Connection implements MessageSink {
     } else if (opcode === Opcode.PONG) {
       this.handler.onPong(payload);
     } else {
-      this.receiveClose(payload);
+      // A malformed close payload throws here, failing the connection at once.
+      const { code, reason } = decodeClosePayload(payload);
+      this.decoder.stop();
+      // Messages received before the close frame are delivered, and ours sent, before the close is answered.
+      this.whenIdle(() => this.receiveClose(payload, code, reason));
     }
   }
 
-  private receiveClose(payload: Buffer): void {
-    const { code, reason } = decodeClosePayload(payload);
+  /** Runs `callback` once no message is inflating or compressing. */
+  private whenIdle(callback: () => void): void {
+    if (this.inflow?.busy === true) this.inflow.whenIdle(() => this.whenIdle(callback));
+    else if (this.outflow?.busy === true) this.outflow.whenIdle(() => this.whenIdle(callback));
+    else callback();
+  }
+
+  private receiveClose(payload: Buffer, code: number, reason: string): void {
     this.closeReceivedFlag = true;
     this.decoder.stop();
     // Echo the code and reason bytes, as Godot (wslay) does.
@@ -107,6 +157,15 @@ export class Connection implements MessageSink {
 
   private sendClose(payload: Buffer): void {
     this.closeSentFlag = true;
+    // The close frame must follow every message accepted before it, including those still compressing.
+    if (this.outflow?.busy === true) this.outflow.whenIdle(() => this.queueClose(payload));
+    else this.queueClose(payload);
+  }
+
+  private queueClose(payload: Buffer): void {
+    if (this.closeFrameQueued) return;
+    this.closeSentFlag = true;
+    this.closeFrameQueued = true;
     this.out.addFrame(true, 0, Opcode.CLOSE, payload, false);
   }
 }

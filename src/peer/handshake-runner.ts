@@ -1,6 +1,6 @@
 import { connect as connectTcp, type Socket } from 'node:net';
-import { connect as connectTls, type TLSSocket } from 'node:tls';
-import { GodotError } from '../godot-error.js';
+import { connect as connectTls, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { GodotError, GodotErrorException } from '../godot-error.js';
 import {
   buildAcceptResponse,
   buildClientRequest,
@@ -12,11 +12,14 @@ import {
   UpgradeRequestParser,
   type UpgradeRequest,
 } from '../handshake/index.js';
+import { clientExtensionOffer, clientNegotiatedDeflate, offeredExtensionNames, serverNegotiatedDeflate } from './deflate-handshake.js';
+import type { NegotiatedDeflate } from './deflate-session.js';
 import type { PeerOptions } from './peer-options.js';
+import { describeTlsFailure } from './tls-failure.js';
 import { TLSOptions } from './tls-options.js';
 
 export type HandshakeOutcome =
-  | { ok: true; socket: Socket; protocol: string; requestedUrl: string; headers: Map<string, string>; rest: Buffer }
+  | { ok: true; socket: Socket; protocol: string; requestedUrl: string; headers: Map<string, string>; rest: Buffer; deflate: NegotiatedDeflate | null }
   | { ok: false; error: GodotError; reason: string; socket: Socket | null };
 
 /** How long a refused client gets to read our HTTP error before the socket is destroyed. */
@@ -70,7 +73,13 @@ function drive(
   });
 }
 
-export async function runClientHandshake(options: PeerOptions, url: string, tlsOptions?: TLSOptions): Promise<HandshakeOutcome> {
+/** `onSocket` learns the socket as soon as it exists, so the caller can drop it if it gives up. */
+export async function runClientHandshake(
+  options: PeerOptions,
+  url: string,
+  tlsOptions: TLSOptions | undefined,
+  onSocket: (socket: Socket) => void,
+): Promise<HandshakeOutcome> {
   let target;
   let request: Buffer;
   let key: string;
@@ -80,6 +89,7 @@ export async function runClientHandshake(options: PeerOptions, url: string, tlsO
       url: target,
       protocols: options.supportedProtocols,
       headers: options.handshakeHeaders,
+      extensions: clientExtensionOffer(options),
     }));
   } catch (error) {
     if (error instanceof HandshakeError) return failure(error.godotError, error.message);
@@ -88,10 +98,24 @@ export async function runClientHandshake(options: PeerOptions, url: string, tlsO
   if (tlsOptions !== undefined && tlsOptions.isServer()) {
     return failure(GodotError.ERR_INVALID_PARAMETER, 'A client needs TLSOptions.client() or TLSOptions.clientUnsafe(), not TLSOptions.server()');
   }
-  const parser = new ServerResponseParser({ key, protocols: options.supportedProtocols, maxHeadBytes: options.maxHandshakeHeadBytes });
-  const socket: Socket = target.secure
-    ? connectTls({ host: target.host, port: target.port, ...(tlsOptions ?? TLSOptions.client()).toClientConnectionOptions(target.host) })
-    : connectTcp({ host: target.host, port: target.port });
+  const parser = new ServerResponseParser({
+    key,
+    protocols: options.supportedProtocols,
+    offeredExtensions: offeredExtensionNames(options),
+    maxHeadBytes: options.maxHandshakeHeadBytes,
+  });
+  let secureOptions: ConnectionOptions | null = null;
+  if (target.secure) {
+    try {
+      secureOptions = (tlsOptions ?? TLSOptions.client()).toClientConnectionOptions(target.host);
+    } catch (error) {
+      if (error instanceof GodotErrorException) return failure(error.code, error.message);
+      throw error;
+    }
+  }
+  const socket: Socket =
+    secureOptions !== null ? connectTls({ host: target.host, port: target.port, ...secureOptions }) : connectTcp({ host: target.host, port: target.port });
+  onSocket(socket);
   socket.once(target.secure ? 'secureConnect' : 'connect', () => {
     socket.setNoDelay(true);
     socket.write(request);
@@ -104,7 +128,8 @@ export async function runClientHandshake(options: PeerOptions, url: string, tlsO
       try {
         const response = parser.push(chunk);
         if (response === null) return null;
-        return { ok: true, socket, protocol: response.protocol, requestedUrl: target.href, headers: response.headers, rest: response.rest };
+        const deflate = clientNegotiatedDeflate(options, response.extensions);
+        return { ok: true, socket, protocol: response.protocol, requestedUrl: target.href, headers: response.headers, rest: response.rest, deflate };
       } catch (error) {
         socket.destroy();
         if (error instanceof HandshakeError) return failure(error.godotError, error.message);
@@ -147,9 +172,11 @@ export async function runServerHandshake(
 function answer(options: PeerOptions, socket: Socket, request: Omit<UpgradeRequest, 'rest'>, rest: Buffer): HandshakeOutcome {
   let response: Buffer;
   let protocol: string;
+  let deflate: NegotiatedDeflate | null;
   try {
     protocol = selectProtocol(request.protocols, options.supportedProtocols);
-    response = buildAcceptResponse({ key: request.key, protocol, extraHeaders: options.handshakeHeaders });
+    deflate = serverNegotiatedDeflate(options, request.extensions);
+    response = buildAcceptResponse({ key: request.key, protocol, extensions: deflate?.header ?? '', extraHeaders: options.handshakeHeaders });
   } catch (error) {
     if (error instanceof HandshakeRefusal) return refuse(socket, error);
     if (error instanceof HandshakeError) {
@@ -161,7 +188,7 @@ function answer(options: PeerOptions, socket: Socket, request: Omit<UpgradeReque
   }
   socket.write(response);
   const scheme = (socket as TLSSocket).encrypted === true ? 'wss' : 'ws';
-  return { ok: true, socket, protocol, requestedUrl: `${scheme}://${request.host}${request.resource}`, headers: request.headers, rest };
+  return { ok: true, socket, protocol, requestedUrl: `${scheme}://${request.host}${request.resource}`, headers: request.headers, rest, deflate };
 }
 
 function refuse(socket: Socket, refusal: HandshakeRefusal): HandshakeOutcome {
@@ -188,6 +215,8 @@ function errorCodeFor(cause: NodeJS.ErrnoException): GodotError {
 }
 
 function describeSocketError(cause: NodeJS.ErrnoException): string {
+  const tlsFailure = describeTlsFailure(cause);
+  if (tlsFailure !== null) return tlsFailure;
   return cause.code !== undefined && !cause.message.includes(cause.code) ? `${cause.code}: ${cause.message}` : cause.message;
 }
 

@@ -10,7 +10,7 @@ export interface OutboundTransport {
 }
 
 /** Payloads up to this size are copied into the frame, so the caller may reuse its buffer at once. */
-const COPY_THRESHOLD = 16 * 1024;
+export const COPY_THRESHOLD = 16 * 1024;
 
 /**
  * Encodes outgoing frames and batches them: every frame produced in one turn
@@ -31,6 +31,11 @@ export class OutboundBuffer {
   private pendingMessages = 0;
   private inFlightBytes = 0;
   private inFlightMessages = 0;
+  /** Bumped by discard(), so completions of writes from before it change nothing. */
+  private generation = 0;
+  /** Messages accepted but not yet framed (being compressed). */
+  private heldBytes = 0;
+  private heldMessages = 0;
   private readonly region: SlabRegion = { buffer: EMPTY, offset: 0 };
 
   constructor(transport: OutboundTransport, masked: boolean) {
@@ -40,11 +45,23 @@ export class OutboundBuffer {
 
   /** Payload bytes accepted and not yet in the kernel (Godot's outbound buffered amount). */
   get bufferedAmount(): number {
-    return this.pendingBytes + this.inFlightBytes;
+    return this.pendingBytes + this.inFlightBytes + this.heldBytes;
   }
 
   get queuedMessages(): number {
-    return this.pendingMessages + this.inFlightMessages;
+    return this.pendingMessages + this.inFlightMessages + this.heldMessages;
+  }
+
+  /** Counts a message accepted for sending whose frame comes later (it is being compressed). */
+  hold(bytes: number): void {
+    this.heldBytes += bytes;
+    this.heldMessages++;
+  }
+
+  /** Ends a `hold`, just before the message's frame is added (or when it is dropped). */
+  release(bytes: number): void {
+    this.heldBytes -= bytes;
+    this.heldMessages--;
   }
 
   get isEmpty(): boolean {
@@ -87,7 +104,9 @@ export class OutboundBuffer {
     this.pendingMessages = 0;
     this.inFlightBytes += bytes;
     this.inFlightMessages += messages;
+    const generation = this.generation;
     this.transport.writeBatch(chunks, () => {
+      if (generation !== this.generation) return;
       this.inFlightBytes -= bytes;
       this.inFlightMessages -= messages;
     });
@@ -95,12 +114,15 @@ export class OutboundBuffer {
 
   /** Forgets everything not yet handed over (the connection is gone). */
   discard(): void {
+    this.generation++;
     this.chunks = [];
     this.openSlab = null;
     this.pendingBytes = 0;
     this.pendingMessages = 0;
     this.inFlightBytes = 0;
     this.inFlightMessages = 0;
+    this.heldBytes = 0;
+    this.heldMessages = 0;
   }
 
   private reserve(length: number): Buffer {

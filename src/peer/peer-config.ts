@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { resolveDeflateOption, type DeflateOptions, type DeflateSettings } from './deflate-options.js';
 import { DEFAULT_PEER_OPTIONS, type PeerOptions } from './peer-options.js';
 
 type EventMap<T> = Record<keyof T, unknown[]>;
@@ -60,6 +61,17 @@ export class PeerConfig<Events extends EventMap<Events>> extends EventEmitter<Ev
   set handshakeTimeout(seconds: number) {
     if (!(seconds > 0)) throw new RangeError('handshakeTimeout must be a number of seconds > 0');
     this.setOption('handshakeTimeoutMs', Math.round(seconds * 1000));
+  }
+  /**
+   * permessage-deflate compression (RFC 7692), off by default as in Godot:
+   * `true` for the defaults or an object to tune it. Applies to connections
+   * opened afterwards. Reads back the settings in force, or null when off.
+   */
+  get deflate(): Readonly<DeflateSettings> | null {
+    return this.peerOptions.deflate;
+  }
+  set deflate(value: boolean | DeflateOptions | null) {
+    this.setOption('deflate', resolveDeflateOption(value));
   }
 }
 

@@ -1,3 +1,5 @@
+import type { DeflateSettings } from './deflate-options.js';
+
 /** Per-connection settings, with Godot 4's defaults. Servers and clients copy theirs to each peer. */
 export interface PeerOptions {
   /** Largest message received, and the most bytes held unread before reading pauses. */
@@ -18,18 +20,21 @@ export interface PeerOptions {
   closeTimeoutMs: number;
   /** Most bytes of HTTP request or response head read during the handshake. */
   maxHandshakeHeadBytes: number;
+  /** permessage-deflate (RFC 7692): null is off (Godot's behaviour); a server accepts it, a client offers it. */
+  deflate: Readonly<DeflateSettings> | null;
 }
 
 export const DEFAULT_PEER_OPTIONS: Readonly<PeerOptions> = Object.freeze({
   inboundBufferSize: 65535,
   outboundBufferSize: 65535,
-  maxQueuedPackets: 2048,
+  maxQueuedPackets: 4096,
   handshakeHeaders: [],
   supportedProtocols: [],
   heartbeatInterval: 0,
   handshakeTimeoutMs: 3000,
   closeTimeoutMs: 3000,
   maxHandshakeHeadBytes: 8192,
+  deflate: null,
 });
 
 export function copyPeerOptions(source: Readonly<PeerOptions>): PeerOptions {

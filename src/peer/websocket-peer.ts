@@ -4,12 +4,14 @@ import { CloseCode, isValidUtf8, ProtocolError } from '../frame/index.js';
 import { GodotError } from '../godot-error.js';
 import type { UpgradeRequest } from '../handshake/index.js';
 import { Connection, type ConnectionHandler } from './connection.js';
+import { resolveDeflateOption, type DeflateOptions, type DeflateSettings } from './deflate-options.js';
 import { scheduleFlush, type Flushable } from './flush-scheduler.js';
 import { OutboundBuffer, type OutboundTransport } from './outbound-buffer.js';
 import { PacketQueue } from './packet-queue.js';
 import { positiveInteger } from './peer-config.js';
 import { copyPeerOptions, DEFAULT_PEER_OPTIONS, type PeerOptions } from './peer-options.js';
 import { ReadyState, WriteMode } from './ready-state.js';
+import type { NegotiatedDeflate } from './deflate-session.js';
 import { runClientHandshake, runServerHandshake, type HandshakeOutcome } from './handshake-runner.js';
 import type { TLSOptions } from './tls-options.js';
 
@@ -20,7 +22,7 @@ export interface WebSocketPeerEvents {
   connectionError: [reason: string];
   /** A message was queued; read it with `getPacket`. */
   dataReceived: [];
-  /** The other side sent a close frame. */
+  /** The other side started the close handshake (its close frame was not a reply to ours). */
   closeRequest: [code: number, reason: string];
   /** The connection is gone; `wasClean` when both close frames were exchanged. */
   connectionClosed: [wasClean: boolean];
@@ -69,11 +71,16 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
   private closeCode = -1;
   private closeReason = '';
   private selectedProtocol = '';
+  private negotiatedExtensions = '';
   private requestedUrl = '';
   private requestHeaders: Map<string, string> | null = null;
   private remoteHost = '';
   private remotePort = 0;
   private readingPaused = false;
+  /** The accepted socket while a server-side handshake runs on it. */
+  private handshakeSocket: Socket | null = null;
+  /** Tells a stale handshake (given up by close(), then connected again) from the current one. */
+  private connectAttempt = 0;
   private timer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private awaitingPong = false;
@@ -133,6 +140,13 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
   get handshakeTimeoutMs(): number {
     return this.options.handshakeTimeoutMs;
   }
+  /** permessage-deflate for connections this peer opens: `true`, options, or false/null (off, the default). */
+  get deflate(): Readonly<DeflateSettings> | null {
+    return this.options.deflate;
+  }
+  set deflate(value: boolean | DeflateOptions | null) {
+    this.ownOptions().deflate = resolveDeflateOption(value);
+  }
   set handshakeTimeoutMs(value: number) {
     this.ownOptions().handshakeTimeoutMs = positiveInteger(value, 'handshakeTimeoutMs');
   }
@@ -147,20 +161,20 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
   connectToUrl(url: string, tlsOptions?: TLSOptions): Promise<GodotError> {
     if (this.state !== ReadyState.CLOSED) return Promise.resolve(this.failCall(GodotError.ERR_ALREADY_IN_USE, 'This peer is already connected or connecting'));
     this.resetForConnection(false);
-    return this.runHandshake(runClientHandshake(this.options, url, tlsOptions));
+    return this.runHandshake(runClientHandshake(this.options, url, tlsOptions, (socket) => (this.handshakeSocket = socket)));
   }
 
   /** Adopts an accepted TCP/TLS socket and runs the server handshake on it. */
   acceptStream(socket: Socket): Promise<GodotError> {
     if (this.state !== ReadyState.CLOSED) return Promise.resolve(this.failCall(GodotError.ERR_ALREADY_IN_USE, 'This peer is already connected or connecting'));
-    this.resetForConnection(true);
+    this.resetForConnection(true, socket);
     return this.runHandshake(runServerHandshake(this.options, socket, null, EMPTY));
   }
 
   /** Adopts an upgrade request that node:http has already parsed (`server.on('upgrade')`). */
   acceptUpgrade(socket: Socket, request: Omit<UpgradeRequest, 'rest'>, head: Buffer): Promise<GodotError> {
     if (this.state !== ReadyState.CLOSED) return Promise.resolve(this.failCall(GodotError.ERR_ALREADY_IN_USE, 'This peer is already connected or connecting'));
-    this.resetForConnection(true);
+    this.resetForConnection(true, socket);
     return this.runHandshake(runServerHandshake(this.options, socket, request, head));
   }
 
@@ -205,7 +219,12 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     return this.send(data, this.writeMode);
   }
 
-  /** Sends one message: bytes or a string, as text or binary (Godot 4's `send`). */
+  /**
+   * Sends one message: bytes or a string, as text or binary (Godot 4's `send`).
+   * Payloads up to 16 KiB are copied at once; larger ones are written from the
+   * caller's buffer without a copy, so do not change it until
+   * `getCurrentOutboundBufferedAmount()` has gone back down.
+   */
   send(data: Uint8Array | string, mode: WriteMode = WriteMode.BINARY): GodotError {
     const isText = mode === WriteMode.TEXT;
     if (!isText && mode !== WriteMode.BINARY) return this.failCall(GodotError.ERR_INVALID_PARAMETER, `Unknown write mode ${String(mode)}`);
@@ -263,6 +282,10 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     }
     this.state = ReadyState.CLOSING;
     this.armTimer(this.options.closeTimeoutMs);
+    // No pings go out after the close frame, so no pongs come back: the close timeout governs from here.
+    this.stopHeartbeat();
+    // A full inbound queue paused reading; the reply to our close frame must still be read.
+    if (this.readingPaused) this.resumeReading();
     return GodotError.OK;
   }
 
@@ -303,6 +326,11 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
 
   getRequestedUrl(): string {
     return this.requestedUrl;
+  }
+
+  /** The Sec-WebSocket-Extensions the connection runs with ('' for none), like a browser's `WebSocket.extensions`. */
+  getExtensions(): string {
+    return this.negotiatedExtensions;
   }
 
   getSelectedProtocol(): string {
@@ -348,6 +376,14 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     this.emit('dataReceived');
   }
 
+  onInboundBacklog(full: boolean): void {
+    if (full) {
+      if (!this.readingPaused) this.pauseReading();
+    } else if (this.readingPaused && !this.inboundFull()) {
+      this.resumeReading();
+    }
+  }
+
   onPong(): void {
     this.awaitingPong = false;
   }
@@ -356,9 +392,13 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     // Godot 3 appends a NUL to every non-empty reason; people never mean it.
     this.closeCode = code;
     this.closeReason = reason.endsWith('\0') ? reason.slice(0, -1) : reason;
-    if (this.state === ReadyState.OPEN) this.state = ReadyState.CLOSING;
-    this.observer?.peerCloseRequest(this, this.closeCode, this.closeReason);
-    this.emit('closeRequest', this.closeCode, this.closeReason);
+    // The reply to our own close() confirms it; only a close the other side started is a request (as in Godot).
+    const isRequest = this.state === ReadyState.OPEN;
+    if (isRequest) {
+      this.state = ReadyState.CLOSING;
+      this.observer?.peerCloseRequest(this, this.closeCode, this.closeReason);
+      this.emit('closeRequest', this.closeCode, this.closeReason);
+    }
     this.endTransport();
   }
 
@@ -411,19 +451,26 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     return code;
   }
 
-  private resetForConnection(isServerSide: boolean): void {
+  /** `socket` is the accepted socket on the server side; a client learns its socket in `open`. */
+  private resetForConnection(isServerSide: boolean, socket: Socket | null = null): void {
     this.isServerSide = isServerSide;
     this.state = ReadyState.CONNECTING;
+    this.handshakeSocket = socket;
+    // Known before the handshake, so a failed handshake can still say who it was with.
+    this.remoteHost = socket?.remoteAddress ?? '';
+    this.remotePort = socket?.remotePort ?? 0;
     this.closeCode = -1;
     this.closeReason = '';
     this.selectedProtocol = '';
+    this.negotiatedExtensions = '';
     this.inbound.clear();
     this.lastError = null;
   }
 
   private async runHandshake(handshake: Promise<HandshakeOutcome>): Promise<GodotError> {
+    const attempt = ++this.connectAttempt;
     const outcome = await handshake;
-    if (this.state !== ReadyState.CONNECTING) {
+    if (this.state !== ReadyState.CONNECTING || attempt !== this.connectAttempt) {
       // close() was called meanwhile.
       outcome.socket?.destroy();
       return this.failCall(GodotError.ERR_CONNECTION_ERROR, 'The connection was closed during the handshake');
@@ -435,11 +482,11 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
       this.emit('connectionError', outcome.reason);
       return outcome.error;
     }
-    this.open(outcome.socket, outcome.protocol, outcome.requestedUrl, outcome.headers, outcome.rest);
+    this.open(outcome.socket, outcome.protocol, outcome.requestedUrl, outcome.headers, outcome.rest, outcome.deflate);
     return GodotError.OK;
   }
 
-  private open(socket: Socket, protocol: string, requestedUrl: string, headers: Map<string, string>, rest: Buffer): void {
+  private open(socket: Socket, protocol: string, requestedUrl: string, headers: Map<string, string>, rest: Buffer, deflate: NegotiatedDeflate | null): void {
     const owned = socket as OwnedSocket;
     owned[PEER] = this;
     this.socket = owned;
@@ -449,7 +496,8 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     this.remoteHost = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
     this.outbound = new OutboundBuffer(this, !this.isServerSide);
-    this.connection = new Connection(this.isServerSide, this.outbound, this, this.options.inboundBufferSize);
+    this.connection = new Connection(this.isServerSide, this.outbound, this, this.options.inboundBufferSize, deflate);
+    this.negotiatedExtensions = deflate?.header ?? '';
     this.state = ReadyState.OPEN;
     socket.setNoDelay(true);
     socket.on('data', onSocketData);
@@ -497,6 +545,14 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
   }
 
   private abort(): void {
+    // A server-side handshake still under way owns its socket: drop it too, or it lingers until the handshake timeout.
+    if (this.state === ReadyState.CONNECTING) {
+      // The caller gave up on a connection that never opened: it was never "closed", so no event.
+      this.state = ReadyState.CLOSED;
+      this.handshakeSocket?.destroy();
+      this.handshakeSocket = null;
+      return;
+    }
     const socket = this.socket;
     if (socket !== null && !socket.destroyed) {
       socket.destroy();
@@ -515,6 +571,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     this.clearTimer();
     this.stopHeartbeat();
     this.outbound?.discard();
+    this.connection?.dispose();
     const socket = this.socket;
     if (socket !== null) {
       socket.off('data', onSocketData);
@@ -548,13 +605,16 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     if (!(seconds > 0)) return;
     this.awaitingPong = false;
     this.heartbeat = setInterval(() => {
-      if (this.awaitingPong) {
-        // No pong for a whole interval: the other side is gone.
-        this.abort();
-        return;
+      if (!this.awaitingPong) {
+        this.awaitingPong = true;
+        this.connection?.sendPing(EMPTY);
+      } else if (!this.readingPaused) {
+        // Timers run before socket reads: let a pong already in the kernel be read before judging.
+        setImmediate(() => {
+          if (this.awaitingPong && !this.readingPaused && this.state === ReadyState.OPEN) this.abort();
+        });
       }
-      this.awaitingPong = true;
-      this.connection?.sendPing(EMPTY);
+      // While reading is paused (the application is not reading), a pong cannot be seen: no verdict.
     }, seconds * 1000);
     this.heartbeat.unref();
   }

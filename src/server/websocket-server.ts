@@ -1,13 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
-import { GodotError } from '../godot-error.js';
+import { GodotError, GodotErrorException } from '../godot-error.js';
 import { HandshakeRefusal, validateUpgradeRequest } from '../handshake/index.js';
-import { PeerConfig } from '../peer/peer-config.js';
-import { TLSOptions, type Pem } from '../peer/tls-options.js';
+import { Godot3MultiplayerServer } from '../multiplayer/godot3-server.js';
+import type { CertificateSource, KeySource } from '../peer/tls-material.js';
+import { TLSOptions } from '../peer/tls-options.js';
 import { WebSocketPeer, type PeerObserver } from '../peer/websocket-peer.js';
 import { headersFromIncomingMessage } from './incoming-headers.js';
+import { TlsListener } from './tls-listener.js';
 
 export interface WebSocketServerEvents {
   clientConnected: [id: number, protocol: string];
@@ -32,18 +33,20 @@ export interface ListenOptions {
  * connections, runs the handshake with a timeout, and owns the peers by id.
  * It can also adopt upgrades from an existing node:http(s) server.
  */
-export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implements PeerObserver {
+export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEvents> implements PeerObserver {
   /** Address to listen on; "*" listens on every interface. */
   bindIp = '*';
-  /** Godot 3 TLS material (PEM); with a key and certificate, `listen` serves wss://. */
-  privateKey: Pem | null = null;
-  sslCertificate: Pem | null = null;
-  caChain: Pem | null = null;
+  /** Godot 3 TLS material (CryptoKey / X509Certificate or PEM); with a key and certificate, `listen` serves wss://. */
+  privateKey: KeySource | null = null;
+  sslCertificate: CertificateSource | null = null;
+  /** Intermediate certificates, served after `sslCertificate`. */
+  caChain: CertificateSource | null = null;
   /** Godot 4 style: takes precedence over the Godot 3 fields. */
   tlsOptions: TLSOptions | null = null;
 
   private listener: Server | null = null;
-  private readonly peers = new Map<number, WebSocketPeer>();
+  private tlsListener: TlsListener | null = null;
+  protected readonly peers = new Map<number, WebSocketPeer>();
   private readonly pending = new Set<WebSocketPeer>();
   private nextId = 2;
 
@@ -64,7 +67,7 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
     if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
       return Promise.resolve(this.fail(GodotError.ERR_INVALID_PARAMETER, `Port must be 0-65535, got ${options.port}`));
     }
-    if (options.gdMpApi === true) return Promise.resolve(this.listenMultiplayer(options));
+    if (options.gdMpApi !== undefined) this.gdMpApi = options.gdMpApi;
     if (options.protocols !== undefined) this.supportedProtocols = options.protocols;
     if (options.bindIp !== undefined) this.bindIp = options.bindIp;
     if (options.tls !== undefined) this.tlsOptions = options.tls;
@@ -73,7 +76,8 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
     try {
       server = this.createListener();
     } catch (error) {
-      return Promise.resolve(this.fail(GodotError.ERR_INVALID_PARAMETER, (error as Error).message));
+      const code = error instanceof GodotErrorException ? error.code : GodotError.ERR_INVALID_PARAMETER;
+      return Promise.resolve(this.fail(code, (error as Error).message));
     }
     return new Promise((resolve) => {
       const onError = (error: NodeJS.ErrnoException): void => {
@@ -108,7 +112,9 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
   /** Stops listening and closes every peer (code 1001, going away). Resolves when all sockets are gone. */
   async stop(): Promise<void> {
     const listener = this.listener;
+    const tlsListener = this.tlsListener;
     this.listener = null;
+    this.tlsListener = null;
     for (const peer of this.pending) peer.close(-1);
     this.pending.clear();
     const closing: Promise<unknown>[] = [];
@@ -116,8 +122,11 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
       closing.push(new Promise((resolve) => peer.once('connectionClosed', resolve)));
       peer.close(1001, 'Server stopping');
     }
-    if (listener !== null) closing.push(new Promise((resolve) => listener.close(resolve)));
+    const listenerClosed = listener === null ? null : new Promise((resolve) => listener.close(resolve));
     await Promise.all(closing);
+    // What is left is mid-TLS-handshake: no peer owns it, so nothing else would end it.
+    tlsListener?.destroyRemainingConnections();
+    await listenerClosed;
   }
 
   hasPeer(id: number): boolean {
@@ -156,6 +165,7 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
   handleUpgrade(request: IncomingMessage, stream: Duplex, head: Buffer): void {
     // node:http types the upgraded connection as a Duplex; it is the net/tls socket itself.
     const socket = stream as Socket;
+    if (this.refuseIfRefusing(socket)) return;
     let parsed;
     try {
       parsed = validateUpgradeRequest(request.method ?? '', request.httpVersion, request.url ?? '/', headersFromIncomingMessage(request));
@@ -172,6 +182,7 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
 
   /** Adopts a raw accepted socket (what `listen` does for each connection). */
   acceptSocket(socket: Socket): void {
+    if (this.refuseIfRefusing(socket)) return;
     const peer = this.createPeer();
     void peer.acceptStream(socket);
   }
@@ -180,10 +191,11 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
 
   peerEstablished(peer: WebSocketPeer, protocol: string): void {
     this.pending.delete(peer);
-    const id = this.nextId++;
+    const id = this.gdMpApi ? this.newMultiplayerPeerId() : this.nextId++;
     peer.tag = id;
     this.peers.set(id, peer);
-    this.emit('clientConnected', id, protocol);
+    if (this.gdMpApi) this.multiplayerPeerJoined(id, peer);
+    else this.emit('clientConnected', id, protocol);
   }
 
   peerFailed(peer: WebSocketPeer, reason: string): void {
@@ -192,7 +204,8 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
   }
 
   peerData(peer: WebSocketPeer): void {
-    this.emit('dataReceived', peer.tag);
+    if (this.gdMpApi) this.multiplayerPeerData(peer);
+    else this.emit('dataReceived', peer.tag);
   }
 
   peerCloseRequest(peer: WebSocketPeer, code: number, reason: string): void {
@@ -202,7 +215,8 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
   peerClosed(peer: WebSocketPeer, wasClean: boolean): void {
     if (this.peers.get(peer.tag) !== peer) return;
     this.peers.delete(peer.tag);
-    this.emit('clientDisconnected', peer.tag, wasClean);
+    if (this.gdMpApi) this.multiplayerPeerLeft(peer.tag, peer);
+    else this.emit('clientDisconnected', peer.tag, wasClean);
   }
 
   // ---- internals --------------------------------------------------------
@@ -218,13 +232,9 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
     const tls = this.effectiveTls();
     const onConnection = (socket: Socket): void => this.acceptSocket(socket);
     if (tls === null) return createTcpServer({ noDelay: true }, onConnection);
-    const server = createTlsServer(
-      { ...tls.toServerContextOptions(), ...(this.caChain !== null && this.tlsOptions === null ? { ca: this.caChain } : {}), handshakeTimeout: this.peerOptions.handshakeTimeoutMs },
-      onConnection,
-    );
-    // Plain HTTP or garbage on the TLS port: Node drops the socket; only report it.
-    server.on('tlsClientError', (error, socket) => this.emit('handshakeFailed', `TLS: ${error.message}`, socket.remoteAddress ?? ''));
-    return server;
+    const context = tls.toServerContextOptions(this.tlsOptions === null ? this.caChain : null);
+    this.tlsListener = new TlsListener(context, this.peerOptions.handshakeTimeoutMs, onConnection, (reason, address) => this.emit('handshakeFailed', reason, address));
+    return this.tlsListener.server;
   }
 
   private effectiveTls(): TLSOptions | null {
@@ -233,9 +243,13 @@ export class WebSocketServer extends PeerConfig<WebSocketServerEvents> implement
     return null;
   }
 
-  private listenMultiplayer(options: ListenOptions): GodotError {
-    void options;
-    return this.fail(GodotError.ERR_UNAVAILABLE, 'gdMpApi = true (Godot 3 high-level multiplayer) is not implemented yet');
+  /** Godot 3's refuse_new_connections: the TCP connection is closed with no HTTP response. */
+  private refuseIfRefusing(socket: Socket): boolean {
+    if (!this.isRefusingNewConnections()) return false;
+    socket.on('error', () => {});
+    socket.destroy();
+    this.emit('handshakeFailed', 'Refusing new connections', socket.remoteAddress ?? '');
+    return true;
   }
 
   private fail(code: GodotError, message: string): GodotError {

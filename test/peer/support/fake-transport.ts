@@ -1,0 +1,40 @@
+import type { OutboundTransport } from '../../../src/peer/index.js';
+import { FrameReader, type WireFrame } from './wire.js';
+
+export interface RecordedBatch {
+  chunks: Buffer[];
+  /** Copies of the chunks' bytes at the moment they were handed over. */
+  snapshot: Buffer;
+  written: () => void;
+}
+
+/** An OutboundTransport that keeps every batch, so tests can inspect it and complete writes when they choose. */
+export class FakeTransport implements OutboundTransport {
+  flushRequests = 0;
+  readonly batches: RecordedBatch[] = [];
+  private readonly reader = new FrameReader();
+  private readonly decoded: WireFrame[] = [];
+  private decodedBatches = 0;
+  private completed = 0;
+
+  scheduleFlush(): void {
+    this.flushRequests++;
+  }
+
+  writeBatch(chunks: Buffer[], written: () => void): void {
+    this.batches.push({ chunks, snapshot: Buffer.concat(chunks), written });
+  }
+
+  /** Completes every write handed over so far, as the kernel taking the bytes would. */
+  completeWrites(): void {
+    for (; this.completed < this.batches.length; this.completed++) this.batches[this.completed]!.written();
+  }
+
+  /** Every frame handed over so far, decoded. */
+  frames(): WireFrame[] {
+    for (; this.decodedBatches < this.batches.length; this.decodedBatches++) {
+      this.decoded.push(...this.reader.push(this.batches[this.decodedBatches]!.snapshot));
+    }
+    return this.decoded;
+  }
+}
