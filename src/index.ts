@@ -11,6 +11,8 @@ export {
   type PeerError,
   type PeerOptions,
   type Pem,
+  type DeflateOptions,
+  type DeflateSettings,
 } from './peer/index.js';
 export { X509Certificate, CryptoKey, type CertificateSource, type KeySource } from './peer/tls-material.js';
 export { WebSocketServer, type WebSocketServerEvents, type ListenOptions } from './server/index.js';

@@ -5,3 +5,4 @@ export { TLSOptions, type Pem } from './tls-options.js';
 export { Connection, type ConnectionHandler } from './connection.js';
 export { OutboundBuffer, type OutboundTransport } from './outbound-buffer.js';
 export { PeerConfig, positiveInteger } from './peer-config.js';
+export { resolveDeflateOption, DEFAULT_DEFLATE_SETTINGS, type DeflateOptions, type DeflateSettings } from './deflate-options.js';

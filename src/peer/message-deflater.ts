@@ -22,8 +22,12 @@ export class MessageDeflater {
 
   /** `windowBits`: this side's agreed window (8-15); `resetAfterMessage`: this side keeps no context. */
   constructor(windowBits: number, resetAfterMessage: boolean, level: number, memLevel: number) {
-    const options = { windowBits: Math.max(windowBits, SMALLEST_DEFLATE_WINDOW_BITS), level, memLevel };
-    this.channel = new ZlibChannel(() => createDeflateRaw(options), resetAfterMessage);
+    const deflateBits = Math.max(windowBits, SMALLEST_DEFLATE_WINDOW_BITS);
+    const options = { windowBits: deflateBits, level, memLevel };
+    this.channel = new ZlibChannel((dictionary) => createDeflateRaw(dictionary === null ? options : { ...options, dictionary }), {
+      resetAfterMessage,
+      windowBytes: 1 << deflateBits,
+    });
   }
 
   get holdsStream(): boolean {
@@ -31,7 +35,7 @@ export class MessageDeflater {
   }
 
   deflate(data: Uint8Array, done: DeflateCallback): void {
-    this.channel.run(data, false, new DeflateJob(done));
+    this.channel.run(data, false, new DeflateJob(data, done));
   }
 
   dispose(): void {
@@ -40,12 +44,18 @@ export class MessageDeflater {
 }
 
 class DeflateJob implements ZlibJob {
+  private readonly input: Uint8Array;
   private readonly done: DeflateCallback;
   private chunks: Buffer[] = [];
   private total = 0;
 
-  constructor(done: DeflateCallback) {
+  constructor(input: Uint8Array, done: DeflateCallback) {
+    this.input = input;
     this.done = done;
+  }
+
+  uncompressed(): Uint8Array {
+    return this.input;
   }
 
   onChunk(chunk: Buffer): boolean {

@@ -21,16 +21,12 @@ const EMPTY = Buffer.alloc(0);
  */
 export class MessageInflater {
   private readonly channel: ZlibChannel;
-  private readonly windowBytes: number;
-  private readonly resetAfterMessage: boolean;
 
   /** `windowBits`: the sender's agreed window (8-15); `resetAfterMessage`: the sender keeps no context. */
   constructor(windowBits: number, resetAfterMessage: boolean) {
-    this.windowBytes = 1 << windowBits;
-    this.resetAfterMessage = resetAfterMessage;
     this.channel = new ZlibChannel(
       (dictionary) => createInflateRaw(dictionary === null ? { windowBits, chunkSize: INFLATE_CHUNK_BYTES } : { windowBits, chunkSize: INFLATE_CHUNK_BYTES, dictionary }),
-      resetAfterMessage,
+      { resetAfterMessage, windowBytes: 1 << windowBits },
     );
   }
 
@@ -40,18 +36,7 @@ export class MessageInflater {
 
   /** Calls `done` with the message, or with 1009 (over `limit` bytes) or 1007 (not DEFLATE data). */
   inflate(data: Buffer, limit: number, done: InflateCallback): void {
-    this.channel.run(data, true, new InflateJob(this, limit, done));
-  }
-
-  /**
-   * The sender ended a message with a final block (RFC 7692 section 7.2.3.4)
-   * instead of a sync flush, which finishes the zlib stream. With context
-   * takeover the next stream starts from this message's last window of
-   * output; older context is gone, and a reference into it fails with 1007.
-   */
-  streamEnded(output: Buffer): void {
-    const keep = this.resetAfterMessage || output.length === 0 ? null : Buffer.from(output.subarray(Math.max(0, output.length - this.windowBytes)));
-    this.channel.continueWith(keep);
+    this.channel.run(data, true, new InflateJob(limit, done));
   }
 
   dispose(): void {
@@ -63,15 +48,14 @@ export class MessageInflater {
 const TAIL_LENGTH = 4;
 
 class InflateJob implements ZlibJob {
-  private readonly inflater: MessageInflater;
   private readonly limit: number;
   private readonly done: InflateCallback;
   private chunks: Buffer[] = [];
   private total = 0;
   private overLimit = false;
+  private output: Buffer | null = null;
 
-  constructor(inflater: MessageInflater, limit: number, done: InflateCallback) {
-    this.inflater = inflater;
+  constructor(limit: number, done: InflateCallback) {
     this.limit = limit;
     this.done = done;
   }
@@ -85,6 +69,15 @@ class InflateJob implements ZlibJob {
     }
     this.chunks.push(chunk);
     return true;
+  }
+
+  uncompressed(): Buffer {
+    if (this.output === null) {
+      const chunks = this.chunks;
+      this.chunks = [];
+      this.output = chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, this.total);
+    }
+    return this.output;
   }
 
   onEnd(error: Error | null, unread: number): void {
@@ -101,11 +94,8 @@ class InflateJob implements ZlibJob {
     } else if (unread > TAIL_LENGTH) {
       this.done(new ProtocolError(CloseCode.INVALID_PAYLOAD, 'Compressed message has data after the end of its DEFLATE stream'), EMPTY);
     } else {
-      const chunks = this.chunks;
-      this.chunks = [];
-      const output = chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, this.total);
-      if (unread > 0) this.inflater.streamEnded(output);
-      this.done(null, output);
+      // A final block (RFC 7692 section 7.2.3.4) instead of a sync flush is fine; the channel starts a new stream.
+      this.done(null, this.uncompressed());
     }
   }
 }

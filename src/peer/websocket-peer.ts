@@ -570,8 +570,8 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     this.state = ReadyState.CLOSED;
     this.clearTimer();
     this.stopHeartbeat();
-    this.outbound?.discard();
     this.connection?.dispose();
+    this.outbound?.discard();
     const socket = this.socket;
     if (socket !== null) {
       socket.off('data', onSocketData);
