@@ -1,4 +1,5 @@
-import { GodotError, WebSocketServer, WriteMode } from '../src/index.js';
+import { GodotError, type WebSocketServer } from '../src/index.js';
+import { createEchoServer } from '../demo/echo.js';
 import { raiseLimitsForTestsuite } from './echo-limits.js';
 
 export interface EchoServerOptions {
@@ -9,22 +10,13 @@ export interface EchoServerOptions {
 }
 
 /**
- * The server the testsuite's fuzzingclient mode connects to: every message is
- * sent straight back with its type (text stays text, binary stays binary).
+ * The server the testsuite's fuzzingclient mode connects to: the demo's echo
+ * server (text stays text, binary stays binary) with the testsuite's limits.
  */
 export async function startEchoServer({ host, port, deflate = false }: EchoServerOptions): Promise<WebSocketServer> {
-  const server = new WebSocketServer();
-  server.deflate = deflate;
+  const server = createEchoServer(deflate);
   server.bindIp = host;
   raiseLimitsForTestsuite(server);
-  server.on('dataReceived', (id) => {
-    const peer = server.getPeer(id);
-    if (!peer) return;
-    while (peer.getAvailablePacketCount() > 0) {
-      const data = peer.getPacket();
-      peer.send(data, peer.wasStringPacket() ? WriteMode.TEXT : WriteMode.BINARY);
-    }
-  });
   const error = await server.listen(port);
   if (error !== GodotError.OK) {
     throw new Error(`cannot listen on ${host}:${port} (Godot error ${error}): ${server.lastError?.message ?? 'unknown reason'}`);

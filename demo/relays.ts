@@ -13,27 +13,32 @@ export interface Relays {
   close(): Promise<void>;
 }
 
-export function createRelays(log: (line: string) => void): Relays {
-  const godot4 = new WebSocketMultiplayerPeer();
-  godot4.on('peerConnected', (id) => log(`godot4: peer ${id} joined`));
-  godot4.on('peerDisconnected', (id) => log(`godot4: peer ${id} left`));
-  godot4.on('peerPacket', () => {
-    while (godot4.getAvailablePacketCount() > 0) {
-      const from = godot4.getPacketPeer();
-      log(`godot4: ${godot4.getPacket().length} bytes from peer ${from} to the server`);
+/** What both relays offer for logging: Godot 4's peer and Godot 3's gd_mp_api server alike. */
+interface MultiplayerRelay {
+  on(event: 'peerConnected' | 'peerDisconnected' | 'peerPacket', listener: (id: number) => void): unknown;
+  getAvailablePacketCount(): number;
+  getPacketPeer(): number;
+  getPacket(): Buffer;
+}
+
+function logTraffic(relay: MultiplayerRelay, name: string, log: (line: string) => void): void {
+  relay.on('peerConnected', (id) => log(`${name}: peer ${id} joined`));
+  relay.on('peerDisconnected', (id) => log(`${name}: peer ${id} left`));
+  relay.on('peerPacket', () => {
+    while (relay.getAvailablePacketCount() > 0) {
+      const from = relay.getPacketPeer();
+      log(`${name}: ${relay.getPacket().length} bytes from peer ${from} to the server`);
     }
   });
+}
+
+export function createRelays(log: (line: string) => void): Relays {
+  const godot4 = new WebSocketMultiplayerPeer();
+  logTraffic(godot4, 'godot4', log);
 
   const godot3 = new WebSocketServer();
   godot3.gdMpApi = true;
-  godot3.on('peerConnected', (id) => log(`godot3: peer ${id} joined`));
-  godot3.on('peerDisconnected', (id) => log(`godot3: peer ${id} left`));
-  godot3.on('peerPacket', () => {
-    while (godot3.getAvailablePacketCount() > 0) {
-      const from = godot3.getPacketPeer();
-      log(`godot3: ${godot3.getPacket().length} bytes from peer ${from} to the server`);
-    }
-  });
+  logTraffic(godot3, 'godot3', log);
 
   return {
     godot4,

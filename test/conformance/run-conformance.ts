@@ -9,8 +9,16 @@ export interface RunOptions {
   knownFailures?: ReadonlySet<string>;
 }
 
-function testFor(testCase: ConformanceCase, knownFailures: ReadonlySet<string> | undefined) {
-  return knownFailures?.has(testCase.id) ? it.fails : it;
+/** A describe per section and a test per case, each case run by `runCase`; known failures must fail. */
+function describeSections(sections: Record<string, ConformanceCase[]>, options: RunOptions, runCase: (testCase: ConformanceCase) => Promise<void>): void {
+  for (const [section, cases] of Object.entries(sections)) {
+    describe(section, () => {
+      for (const testCase of cases) {
+        const test = options.knownFailures?.has(testCase.id) ? it.fails : it;
+        test(`${testCase.id} ${testCase.title}`, () => runCase(testCase), testCase.timeoutMs);
+      }
+    });
+  }
 }
 
 /** Runs each case on a fresh connection from the raw driver to the echo server under test. */
@@ -28,24 +36,14 @@ export function describeServerConformance(
       await server?.close();
     });
 
-    for (const [section, cases] of Object.entries(sections)) {
-      describe(section, () => {
-        for (const testCase of cases) {
-          testFor(testCase, options.knownFailures)(
-            `${testCase.id} ${testCase.title}`,
-            async () => {
-              const peer = await connectRawClient(server.port);
-              try {
-                await testCase.run(peer);
-              } finally {
-                peer.dispose();
-              }
-            },
-            testCase.timeoutMs,
-          );
-        }
-      });
-    }
+    describeSections(sections, options, async (testCase) => {
+      const peer = await connectRawClient(server.port);
+      try {
+        await testCase.run(peer);
+      } finally {
+        peer.dispose();
+      }
+    });
   });
 }
 
@@ -56,33 +54,23 @@ export function describeClientConformance(
   options: RunOptions = {},
 ): void {
   describe(subject.name, () => {
-    for (const [section, cases] of Object.entries(sections)) {
-      describe(section, () => {
-        for (const testCase of cases) {
-          testFor(testCase, options.knownFailures)(
-            `${testCase.id} ${testCase.title}`,
-            async () => {
-              const fakeServer = await RawFakeServer.listen();
-              const connecting = subject.connect(fakeServer.url, CONFORMANCE_ECHO_OPTIONS);
-              try {
-                const [{ peer }] = await Promise.all([fakeServer.accept(), connecting]);
-                try {
-                  await testCase.run(peer);
-                } finally {
-                  peer.dispose();
-                }
-              } finally {
-                await connecting.then(
-                  (client) => client.close(),
-                  () => {},
-                );
-                await fakeServer.close();
-              }
-            },
-            testCase.timeoutMs,
-          );
+    describeSections(sections, options, async (testCase) => {
+      const fakeServer = await RawFakeServer.listen();
+      const connecting = subject.connect(fakeServer.url, CONFORMANCE_ECHO_OPTIONS);
+      try {
+        const [{ peer }] = await Promise.all([fakeServer.accept(), connecting]);
+        try {
+          await testCase.run(peer);
+        } finally {
+          peer.dispose();
         }
-      });
-    }
+      } finally {
+        await connecting.then(
+          (client) => client.close(),
+          () => {},
+        );
+        await fakeServer.close();
+      }
+    });
   });
 }

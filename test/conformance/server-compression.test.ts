@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GodotError, WebSocketServer, WriteMode } from '../../src/index.js';
+import { GodotError, WebSocketServer } from '../../src/index.js';
 import { parseExtensionList } from '../../src/handshake/index.js';
 import { Opcode } from './driver/frame-builder.js';
 import { RawDeflatePeer, type CompressionState } from '../peer/deflate-support/raw-deflate-peer.js';
+import { echoOnGdwsServer } from '../server/support/endpoints.js';
 import { binaryPayload, htmlPayload, jsonPayload, noisePayload, textPayload } from '../peer/deflate-support/payloads.js';
 
 /**
@@ -70,14 +71,7 @@ beforeAll(async () => {
   server.deflate = true;
   server.inboundBufferSize = 1 << 20;
   server.outboundBufferSize = 4 << 20;
-  server.on('dataReceived', (id) => {
-    const peer = server.getPeer(id);
-    if (peer === undefined) return;
-    while (peer.getAvailablePacketCount() > 0) {
-      const data = peer.getPacket();
-      peer.send(data, peer.wasStringPacket() ? WriteMode.TEXT : WriteMode.BINARY);
-    }
-  });
+  echoOnGdwsServer(server);
   expect(await server.listen(0)).toBe(GodotError.OK);
 });
 

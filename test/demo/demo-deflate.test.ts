@@ -1,26 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parseDemoOptions } from '../../demo/options.js';
+import { useDemoLauncher } from './support/demo-process.js';
 
-let child: ChildProcess | null = null;
-
-afterEach(() => {
-  child?.kill('SIGKILL');
-  child = null;
-});
-
-async function startDemo(args: string[]): Promise<{ port: number; banner: string }> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'demo/server.ts', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  for await (const chunk of child.stdout!) {
-    output += String(chunk);
-    const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\/.*\n/.exec(output);
-    if (match) return { port: Number(match[1]), banner: match[0] };
-  }
-  throw new Error(`demo exited without printing its address: ${output}`);
-}
+const launcher = useDemoLauncher();
 
 describe('demo server with --deflate (npm start -- --deflate)', () => {
   it('parses the flag, off by default', () => {
@@ -29,7 +13,7 @@ describe('demo server with --deflate (npm start -- --deflate)', () => {
   });
 
   it('negotiates permessage-deflate with a client that offers it and echoes through it', async () => {
-    const { port, banner } = await startDemo(['--deflate']);
+    const { port, banner } = await launcher.start(['--deflate']);
     expect(banner).toContain('permessage-deflate on');
     const socket = new WebSocket(`ws://127.0.0.1:${port}/echo`, { perMessageDeflate: { threshold: 0 } });
     await once(socket, 'open');
@@ -43,7 +27,7 @@ describe('demo server with --deflate (npm start -- --deflate)', () => {
   });
 
   it('stays uncompressed without the flag', async () => {
-    const { port } = await startDemo([]);
+    const { port } = await launcher.start([]);
     const socket = new WebSocket(`ws://127.0.0.1:${port}/echo`, { perMessageDeflate: true });
     await once(socket, 'open');
     expect(socket.extensions).toBe('');

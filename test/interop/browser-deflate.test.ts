@@ -1,15 +1,13 @@
 // Debian's chromium (driven by playwright-core) negotiates permessage-deflate
 // with a gdws server and exchanges compressible messages both ways.
 
-import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GodotError, WebSocketServer, WriteMode } from '../../src/index.js';
+import { WebSocketServer } from '../../src/index.js';
+import { echoOnGdwsServer } from '../server/support/endpoints.js';
+import { launchChromium } from './support/chromium.js';
+import { startPageServer, type PageServer } from './support/page-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>gdws deflate</title></head><body></body></html>';
 
 interface BrowserReport {
@@ -19,48 +17,28 @@ interface BrowserReport {
 }
 
 let browser: Browser | null = null;
-let http: Server | null = null;
+let http: PageServer | null = null;
 let server: WebSocketServer | null = null;
 let port = 0;
-const sockets: Socket[] = [];
 const negotiated: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
-  }
   const echo = new WebSocketServer();
   server = echo;
   echo.deflate = true;
   echo.inboundBufferSize = 4 << 20;
   echo.outboundBufferSize = 8 << 20;
   echo.on('clientConnected', (id) => negotiated.push(echo.getPeer(id)!.getExtensions()));
-  echo.on('dataReceived', (id) => {
-    const peer = echo.getPeer(id)!;
-    while (peer.getAvailablePacketCount() > 0) {
-      const data = peer.getPacket();
-      const result = peer.send(data, peer.wasStringPacket() ? WriteMode.TEXT : WriteMode.BINARY);
-      if (result !== GodotError.OK) throw new Error(`echo failed: ${peer.lastError?.message}`);
-    }
-  });
-  http = createServer((request, response) => {
-    response.writeHead(request.url === '/' ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' });
-    response.end(request.url === '/' ? PAGE : '');
-  });
-  http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
-    sockets.push(socket);
-    echo.handleUpgrade(request, socket, head);
-  });
-  await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
-  port = (http.address() as AddressInfo).port;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  echoOnGdwsServer(echo);
+  http = await startPageServer(PAGE, echo);
+  port = http.port;
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  http?.closeAllConnections();
-  await new Promise((resolve) => (http === null ? resolve(undefined) : http.close(resolve)));
+  await http?.close();
 });
 
 describe('chromium <-> gdws server with permessage-deflate', () => {
@@ -115,7 +93,7 @@ describe('chromium <-> gdws server with permessage-deflate', () => {
       ]);
       expect(report.close).toEqual({ code: 1000, wasClean: true });
       // Over a megabyte of text and binary went each way; compressed, a tenth of it crossed the loopback.
-      const socket = sockets[0]!;
+      const socket = http!.upgradedSockets[0]!;
       expect(socket.bytesRead).toBeLessThan(150_000);
       expect(socket.bytesWritten).toBeLessThan(150_000);
     } finally {

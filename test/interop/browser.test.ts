@@ -1,15 +1,12 @@
 // A real browser against gdws: Debian's chromium, driven by playwright-core,
 // loads a page from a node:http server whose upgrades a gdws WebSocketServer adopts.
 
-import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GodotError, WebSocketServer, WriteMode } from '../../src/index.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { WebSocketServer } from '../../src/index.js';
+import { echoOnGdwsServer } from '../server/support/endpoints.js';
+import { launchChromium } from './support/chromium.js';
+import { startPageServer, type PageServer } from './support/page-server.js';
 
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>gdws browser test</title></head>
@@ -23,15 +20,12 @@ interface BrowserReport {
 }
 
 let browser: Browser | null = null;
-let http: Server | null = null;
+let http: PageServer | null = null;
 let wsServer: WebSocketServer | null = null;
 let port = 0;
 const serverLog: Array<[string, ...unknown[]]> = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does this before npm run test:interop`);
-  }
   wsServer = new WebSocketServer();
   wsServer.supportedProtocols = ['gdws-echo', 'gdws-other'];
   wsServer.inboundBufferSize = 1 << 20;
@@ -40,36 +34,16 @@ beforeAll(async () => {
   server.on('clientConnected', (id, protocol) => serverLog.push(['clientConnected', id, protocol]));
   server.on('clientCloseRequest', (id, code, reason) => serverLog.push(['clientCloseRequest', id, code, reason]));
   server.on('clientDisconnected', (id, wasClean) => serverLog.push(['clientDisconnected', id, wasClean]));
-  server.on('dataReceived', (id) => {
-    const peer = server.getPeer(id)!;
-    while (peer.getAvailablePacketCount() > 0) {
-      const data = peer.getPacket();
-      const result = peer.send(data, peer.wasStringPacket() ? WriteMode.TEXT : WriteMode.BINARY);
-      if (result !== GodotError.OK) throw new Error(`echo failed: ${peer.lastError?.message}`);
-    }
-  });
-
-  http = createServer((request, response) => {
-    if (request.url === '/') {
-      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      response.end(PAGE);
-    } else {
-      response.writeHead(404);
-      response.end();
-    }
-  });
-  http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => server.handleUpgrade(request, socket, head));
-  await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
-  port = (http.address() as AddressInfo).port;
-
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  echoOnGdwsServer(server);
+  http = await startPageServer(PAGE, server);
+  port = http.port;
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await wsServer?.stop();
-  http?.closeAllConnections();
-  await new Promise((resolve) => (http === null ? resolve(undefined) : http.close(resolve)));
+  await http?.close();
 });
 
 describe('chromium <-> gdws server', () => {

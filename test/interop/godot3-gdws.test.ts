@@ -2,55 +2,19 @@
 // both directions, and Godot's high-level multiplayer (gd_mp_api) through a gdws server
 // and with a gdws client inside a Godot game.
 
-import { afterEach, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocketClient } from '../../src/client/websocket-client.js';
 import { GodotError } from '../../src/godot-error.js';
 import { WriteMode } from '../../src/peer/ready-state.js';
 import { WebSocketServer } from '../../src/server/websocket-server.js';
 import { patternBytes } from './godot3/godot-config.js';
-import type { GodotBuffers, MessageType, MpStep, RawClientStep, RawServerConfig } from './godot3/godot-config.js';
-import { requireGodot3, resultsOf, runGodot, startGodot, startGodotServer } from './godot3/run-godot.js';
-import type { GodotProcess, GodotResult, GodotRunOutcome } from './godot3/run-godot.js';
+import type { MessageType, MpStep } from './godot3/godot-config.js';
+import { expectHealthy, expectedEchoes, idsOf, messageSummary, ONE_MIB, rpcsOf, sendAndReceiveEach, showOnFailure, SIZES, startRawServer, TWO_CLIENT_MP_SERVER_STEPS, TWO_MIB_BUFFERS, TYPES, useGodot3 } from './godot3/harness.js';
+import { resultsOf, runGodot, startGodot, startGodotServer } from './godot3/run-godot.js';
+import type { GodotProcess } from './godot3/run-godot.js';
 import { RpcEndpoint } from './godot3-gdws/rpc-endpoint.js';
 
-const SIZES = [1, 125, 126, 65535];
-const TYPES: readonly MessageType[] = ['text', 'binary'];
-const ONE_MIB = 1 << 20;
-const TWO_MIB_BUFFERS: GodotBuffers = [2048, 1024, 2048, 1024];
-
-const cleanups: (() => void | Promise<void>)[] = [];
-
-beforeEach(() => {
-  requireGodot3();
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function expectHealthy(outcome: GodotRunOutcome): void {
-  expect(outcome.scriptErrors).toEqual([]);
-  expect(outcome.killedOnTimeout).toBe(false);
-  expect(resultsOf(outcome.results, 'timeout')).toEqual([]);
-}
-
-function showOnFailure(...runs: GodotRunOutcome[]): void {
-  onTestFailed(() => {
-    for (const run of runs) console.log(run.stdout, run.stderr);
-  });
-}
-
-function messageSummary(result: GodotResult): { size: unknown; type: MessageType; pattern: unknown } {
-  return { size: result['size'], type: result['string'] === true ? 'text' : 'binary', pattern: result['pattern'] };
-}
-
-function expectedEchoes(sizes: readonly number[]): { size: number; type: MessageType; pattern: boolean }[] {
-  return sizes.flatMap((size) => TYPES.map((type) => ({ size, type, pattern: true })));
-}
-
-function sendAndReceiveEach(sizes: readonly number[]): RawClientStep[] {
-  return sizes.flatMap((size) => TYPES.flatMap((type): RawClientStep[] => [{ op: 'send', type, size }, { op: 'receive', count: 1 }]));
-}
+const cleanups = useGodot3();
 
 interface ReceivedByGdws {
   readonly id: number;
@@ -167,12 +131,6 @@ describe('Godot 3 WebSocketClient (raw) against the gdws WebSocketServer', () =>
 });
 
 describe('the gdws WebSocketClient (raw) against a Godot 3 WebSocketServer', () => {
-  async function startRawServer(config: Omit<RawServerConfig, 'port'> = {}): Promise<{ godot: GodotProcess; url: string }> {
-    const { godot, port } = await startGodotServer('raw-server', config);
-    cleanups.push(() => godot.kill());
-    return { godot, url: `ws://127.0.0.1:${port}/interop` };
-  }
-
   async function connect(url: string, configure: (client: WebSocketClient) => void = () => {}, protocols: string[] = []): Promise<{ client: WebSocketClient; echoes: { type: MessageType; data: Buffer }[]; protocol: string }> {
     const client = new WebSocketClient();
     configure(client);
@@ -214,7 +172,7 @@ describe('the gdws WebSocketClient (raw) against a Godot 3 WebSocketServer', () 
   }
 
   it('gets text and binary echoes of 1, 125, 126 and 65535 bytes', async () => {
-    const { godot, url } = await startRawServer();
+    const { godot, url } = await startRawServer(cleanups);
     const { client, echoes } = await connect(url);
     await echoAll(client, echoes, SIZES, godot);
     client.disconnectFromHost();
@@ -225,7 +183,7 @@ describe('the gdws WebSocketClient (raw) against a Godot 3 WebSocketServer', () 
   });
 
   it('exchanges 1 MiB messages when both sides set_buffers', async () => {
-    const { godot, url } = await startRawServer({ buffers: TWO_MIB_BUFFERS });
+    const { godot, url } = await startRawServer(cleanups, { buffers: TWO_MIB_BUFFERS });
     const { client, echoes } = await connect(url, (peer) => peer.setBuffers(...TWO_MIB_BUFFERS));
     await echoAll(client, echoes, [ONE_MIB], godot);
     client.disconnectFromHost();
@@ -236,7 +194,7 @@ describe('the gdws WebSocketClient (raw) against a Godot 3 WebSocketServer', () 
   });
 
   it('offers its subprotocols and gets the one Godot picks', async () => {
-    const { godot, url } = await startRawServer({ protocols: ['alpha', 'beta'] });
+    const { godot, url } = await startRawServer(cleanups, { protocols: ['alpha', 'beta'] });
     const { client, protocol } = await connect(url, () => {}, ['beta', 'alpha']);
     expect(protocol).toBe('beta');
     client.disconnectFromHost();
@@ -247,7 +205,7 @@ describe('the gdws WebSocketClient (raw) against a Godot 3 WebSocketServer', () 
   });
 
   it('closes with a code and reason Godot reports and echoes', async () => {
-    const { godot, url } = await startRawServer();
+    const { godot, url } = await startRawServer(cleanups);
     const { client } = await connect(url);
     const closed = once<[boolean]>(client, 'connectionClosed');
     client.disconnectFromHost(4002, 'client bye');
@@ -264,7 +222,7 @@ describe('the gdws WebSocketClient (raw) against a Godot 3 WebSocketServer', () 
   });
 
   it('hears a close Godot starts, without the trailing NUL 3.2.3 appends to the reason', async () => {
-    const { godot, url } = await startRawServer({ closeAfter: { messages: 1, code: 4003, reason: 'enough' } });
+    const { godot, url } = await startRawServer(cleanups, { closeAfter: { messages: 1, code: 4003, reason: 'enough' } });
     const { client, echoes } = await connect(url);
     const closeRequest = once<[number, string]>(client, 'serverCloseRequest');
     const closed = once<[boolean]>(client, 'connectionClosed');
@@ -299,16 +257,6 @@ function godotClientSteps(name: string, clients: number): MpStep[] {
     { op: 'wait_rpcs', count: 1 },
     { op: 'leave' },
   ];
-}
-
-function rpcsOf(run: GodotRunOutcome): { from: unknown; tag: unknown; claimed: unknown }[] {
-  return resultsOf(run.results, 'rpc')
-    .map((rpc) => ({ from: rpc['from'], tag: rpc['tag'], claimed: rpc['claimed'] }))
-    .sort((x, y) => String(x.tag).localeCompare(String(y.tag)));
-}
-
-function idsOf(run: GodotRunOutcome, event: string): number[] {
-  return resultsOf(run.results, event).map((result) => result['id'] as number);
 }
 
 describe.each([2, 3])('%i Godot 3 gd_mp_api clients through a gdws gd_mp_api server', (clientCount) => {
@@ -388,17 +336,8 @@ describe.each([2, 3])('%i Godot 3 gd_mp_api clients through a gdws gd_mp_api ser
 
 describe('a gdws gd_mp_api client in a Godot 3 game', () => {
   it('joins a Godot server alongside a Godot client and exchanges rpcs with both', async () => {
-    const { godot: godotServer, port } = await startGodotServer('mp-server', {
-      steps: [
-        { op: 'wait_peers', count: 2 },
-        { op: 'rpc_all', tag: 'server-all' },
-        { op: 'rpc_peers', tag: 'server-each' },
-        // -server, -all and -bye from both clients
-        { op: 'wait_rpcs', count: 6 },
-        { op: 'rpc_all', tag: 'server-done' },
-        { op: 'wait_disconnects', count: 2 },
-      ],
-    });
+    // Its six rpcs: -server, -all and -bye from both clients.
+    const { godot: godotServer, port } = await startGodotServer('mp-server', { steps: TWO_CLIENT_MP_SERVER_STEPS });
     cleanups.push(() => godotServer.kill());
     const url = `ws://127.0.0.1:${port}/`;
     const godotClient = startGodot('mp-client', {

@@ -3,18 +3,15 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { RawData } from 'ws';
+import { wsMessageBytes } from '../server/support/endpoints.js';
 import { patternBytes } from './godot3/godot-config.js';
-import type { GodotBuffers, MessageType, RawClientStep, RawServerConfig } from './godot3/godot-config.js';
-import { requireGodot3, resultsOf, runGodot, startGodot, startGodotServer } from './godot3/run-godot.js';
-import type { GodotProcess, GodotResult, GodotRunOutcome } from './godot3/run-godot.js';
+import type { MessageType } from './godot3/godot-config.js';
+import { expectHealthy, expectedEchoes, idsOf, messageSummary, ONE_MIB, rpcsOf, sendAndReceiveEach, showOnFailure, SIZES, startRawServer, TWO_CLIENT_MP_SERVER_STEPS, TWO_MIB_BUFFERS, TYPES, useGodot3 } from './godot3/harness.js';
+import { resultsOf, runGodot, startGodot, startGodotServer } from './godot3/run-godot.js';
+import type { GodotProcess, GodotRunOutcome } from './godot3/run-godot.js';
 
-const SIZES = [1, 125, 126, 65535];
-const TYPES: readonly MessageType[] = ['text', 'binary'];
-const ONE_MIB = 1 << 20;
-const TWO_MIB_BUFFERS: GodotBuffers = [2048, 1024, 2048, 1024];
 const NUL = '\u0000';
 
 interface ReceivedByWs {
@@ -28,35 +25,7 @@ interface WsCloseEvent {
   readonly reason: string;
 }
 
-const cleanups: (() => void | Promise<void>)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-beforeEach(() => {
-  requireGodot3();
-});
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
-
-function expectHealthy(outcome: GodotRunOutcome): void {
-  expect(outcome.scriptErrors).toEqual([]);
-  expect(outcome.killedOnTimeout).toBe(false);
-  expect(resultsOf(outcome.results, 'timeout')).toEqual([]);
-}
-
-function messageSummary(result: GodotResult): { size: unknown; type: MessageType; pattern: unknown } {
-  return { size: result['size'], type: result['string'] === true ? 'text' : 'binary', pattern: result['pattern'] };
-}
-
-function expectedEchoes(sizes: readonly number[]): { size: number; type: MessageType; pattern: boolean }[] {
-  return sizes.flatMap((size) => TYPES.map((type) => ({ size, type, pattern: true })));
-}
+const cleanups = useGodot3();
 
 interface WsTestServer {
   readonly url: string;
@@ -102,7 +71,7 @@ async function startWsEchoServer(
       ),
     );
     socket.on('message', (data, isBinary) => {
-      const bytes = toBuffer(data);
+      const bytes = wsMessageBytes(data);
       received.push({ size: bytes.length, type: isBinary ? 'binary' : 'text', data: bytes });
       socket.send(bytes, { binary: isBinary });
     });
@@ -111,15 +80,6 @@ async function startWsEchoServer(
   });
   const { port } = server.address() as AddressInfo;
   return { url: `ws://127.0.0.1:${port}/interop`, received, requests, closes, connections };
-}
-
-function sendAndReceiveEach(sizes: readonly number[]): RawClientStep[] {
-  return sizes.flatMap((size) =>
-    TYPES.flatMap((type): RawClientStep[] => [
-      { op: 'send', type, size },
-      { op: 'receive', count: 1 },
-    ]),
-  );
 }
 
 describe('godot3 raw-client against a ws server', () => {
@@ -274,7 +234,7 @@ async function connectWsClient(url: string, protocols: string[] = []): Promise<W
   cleanups.push(() => socket.terminate());
   const echoes: ReceivedByWs[] = [];
   socket.on('message', (data, isBinary) => {
-    const bytes = toBuffer(data);
+    const bytes = wsMessageBytes(data);
     echoes.push({ size: bytes.length, type: isBinary ? 'binary' : 'text', data: bytes });
   });
   const closed = new Promise<WsCloseEvent>((resolve) =>
@@ -299,17 +259,9 @@ async function waitUntil(condition: () => boolean, godot: GodotProcess): Promise
   }
 }
 
-async function startRawServer(
-  config: Omit<RawServerConfig, 'port'> = {},
-): Promise<{ godot: GodotProcess; url: string }> {
-  const { godot, port } = await startGodotServer('raw-server', config);
-  cleanups.push(() => godot.kill());
-  return { godot, url: `ws://127.0.0.1:${port}/interop` };
-}
-
 describe('godot3 raw-server against a ws client', () => {
   it('echoes text and binary messages of 1, 125, 126 and 65535 bytes with their type', async () => {
-    const { godot, url } = await startRawServer();
+    const { godot, url } = await startRawServer(cleanups);
     const client = await connectWsClient(url);
     for (const size of SIZES) {
       for (const type of TYPES) client.socket.send(patternBytes(type, size), { binary: type === 'binary' });
@@ -326,7 +278,7 @@ describe('godot3 raw-server against a ws client', () => {
   });
 
   it('receives 0-byte messages but cannot echo them (put_packet of nothing sends nothing)', async () => {
-    const { godot, url } = await startRawServer({ sendOnConnect: [{ type: 'text', size: 0 }] });
+    const { godot, url } = await startRawServer(cleanups, { sendOnConnect: [{ type: 'text', size: 0 }] });
     const client = await connectWsClient(url);
     client.socket.send(Buffer.alloc(0), { binary: false });
     client.socket.send(Buffer.alloc(0), { binary: true });
@@ -344,7 +296,7 @@ describe('godot3 raw-server against a ws client', () => {
   });
 
   it("picks the first of the client's subprotocols that it supports", async () => {
-    const { godot, url } = await startRawServer({ protocols: ['alpha', 'beta'] });
+    const { godot, url } = await startRawServer(cleanups, { protocols: ['alpha', 'beta'] });
     const client = await connectWsClient(url, ['beta', 'alpha']);
     expect(client.socket.protocol).toBe('beta');
     client.socket.close();
@@ -354,7 +306,7 @@ describe('godot3 raw-server against a ws client', () => {
   });
 
   it('reports a close code and reason from the client and echoes them back', async () => {
-    const { godot, url } = await startRawServer();
+    const { godot, url } = await startRawServer(cleanups);
     const client = await connectWsClient(url);
     client.socket.close(4002, 'client bye');
     const outcome = await godot.finished;
@@ -368,7 +320,7 @@ describe('godot3 raw-server against a ws client', () => {
   });
 
   it('closes a client with a code and reason (3.2.3 appends a NUL to the reason)', async () => {
-    const { godot, url } = await startRawServer({ closeAfter: { messages: 1, code: 4003, reason: 'enough' } });
+    const { godot, url } = await startRawServer(cleanups, { closeAfter: { messages: 1, code: 4003, reason: 'enough' } });
     const client = await connectWsClient(url);
     client.socket.send('last');
     expect(await client.closed).toEqual({ code: 4003, reason: `enough${NUL}` });
@@ -382,17 +334,8 @@ describe('godot3 raw-server against a ws client', () => {
 
 describe('godot3 gd_mp_api: one mp-server and two mp-clients', () => {
   it('announces every peer to everyone and delivers rpcs to the server, to one peer and to all', async () => {
-    const { godot: server, port } = await startGodotServer('mp-server', {
-      steps: [
-        { op: 'wait_peers', count: 2 },
-        { op: 'rpc_all', tag: 'server-all' },
-        { op: 'rpc_peers', tag: 'server-each' },
-        // rpc_server, rpc_all and rpc_except(server) from each client: see the last expectation
-        { op: 'wait_rpcs', count: 6 },
-        { op: 'rpc_all', tag: 'server-done' },
-        { op: 'wait_disconnects', count: 2 },
-      ],
-    });
+    // Its six rpcs: rpc_server, rpc_all and rpc_except(server) from each client: see the last expectation.
+    const { godot: server, port } = await startGodotServer('mp-server', { steps: TWO_CLIENT_MP_SERVER_STEPS });
     cleanups.push(() => server.kill());
     const url = `ws://127.0.0.1:${port}/`;
     const greetEveryone = (name: string) =>
@@ -423,9 +366,7 @@ describe('godot3 gd_mp_api: one mp-server and two mp-clients', () => {
       () => second.kill(),
     );
     const [serverRun, firstRun, secondRun] = await Promise.all([server.finished, first.finished, second.finished]);
-    onTestFailed(() => {
-      for (const run of [serverRun, firstRun, secondRun]) console.log(run.stdout, run.stderr);
-    });
+    showOnFailure(serverRun, firstRun, secondRun);
     for (const run of [serverRun, firstRun, secondRun]) {
       expectHealthy(run);
       expect(run.exitCode).toBe(0);
@@ -440,18 +381,12 @@ describe('godot3 gd_mp_api: one mp-server and two mp-clients', () => {
     }
     expect(a).not.toBe(b);
 
-    const idsOf = (run: GodotRunOutcome, event: string): unknown[] =>
-      resultsOf(run.results, event).map((result) => result['id']);
     expect(idsOf(serverRun, 'peer_connected').sort()).toEqual([a, b].sort());
     expect(idsOf(firstRun, 'peer_connected').sort()).toEqual([1, b].sort());
     expect(idsOf(secondRun, 'peer_connected').sort()).toEqual([1, a].sort());
     expect(idsOf(serverRun, 'peer_disconnected').sort()).toEqual([a, b].sort());
     expect(idsOf(secondRun, 'peer_disconnected')).toEqual([a]);
 
-    const rpcsOf = (run: GodotRunOutcome): { from: unknown; tag: unknown; claimed: unknown }[] =>
-      resultsOf(run.results, 'rpc')
-        .map((rpc) => ({ from: rpc['from'], tag: rpc['tag'], claimed: rpc['claimed'] }))
-        .sort((x, y) => String(x.tag).localeCompare(String(y.tag)));
     // Godot 3.2.3's server runs rpcs sent to -1 ("all but the server") itself as well.
     expect(rpcsOf(serverRun)).toEqual([
       { from: a, tag: 'a-all', claimed: a },

@@ -2,15 +2,13 @@
 // told to trust the server's key through --ignore-certificate-errors-spki-list, so
 // the test CA never has to enter a trust store.
 
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../server/support/endpoints.js';
-import { makeTestCertificates, spkiSha256Base64, type TestCertificates } from './tls/test-certificates.js';
+import { launchChromium } from './support/chromium.js';
+import { spkiSha256Base64 } from './tls/test-certificates.js';
+import { useTestCertificates } from './tls/use-test-certificates.js';
 import { startTlsEchoServer } from './tls/tls-endpoints.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface EchoReport {
   opened: boolean;
@@ -20,26 +18,17 @@ interface EchoReport {
   close: { code: number; wasClean: boolean };
 }
 
-let certs: TestCertificates;
+const certs = useTestCertificates();
 let browser: Browser | null = null;
 const cleanup = new Cleanup();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does this before npm run test:interop`);
-  }
-  certs = makeTestCertificates();
   const trustedKey = spkiSha256Base64(certs.localhost.key);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${trustedKey}`],
-  });
+  browser = await launchChromium([`--ignore-certificate-errors-spki-list=${trustedKey}`]);
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  certs?.remove();
 });
 afterEach(() => cleanup.run());
 

@@ -3,18 +3,13 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CryptoKey, GodotError, GodotErrorException, TLSOptions, WebSocketPeer, WebSocketServer, X509Certificate } from '../../src/index.js';
 import { Cleanup } from '../server/support/endpoints.js';
-import { makeTestCertificates, type TestCertificates } from './tls/test-certificates.js';
+import { useTestCertificates } from './tls/use-test-certificates.js';
 
-let certs: TestCertificates;
+const certs = useTestCertificates();
 const cleanup = new Cleanup();
-
-beforeAll(() => {
-  certs = makeTestCertificates();
-});
-afterAll(() => certs?.remove());
 afterEach(() => cleanup.run());
 
 function thrown(action: () => unknown): GodotErrorException {

@@ -6,23 +6,18 @@
 
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { GodotError, TLSOptions } from '../../src/index.js';
 import { nextEvent, waitUntil } from '../peer/support/waiting.js';
 import { Cleanup } from '../server/support/endpoints.js';
-import { makeTestCertificates, type TestCertificates } from './tls/test-certificates.js';
+import { useTestCertificates } from './tls/use-test-certificates.js';
 import { connectPeer, startTlsEchoServer, type TlsServerHandle } from './tls/tls-endpoints.js';
 
 /** Far longer than the 0.5 s handshake timeout these servers use, far shorter than Node's 120 s default. */
 const DROP_BOUND_MS = 15_000;
 
-let certs: TestCertificates;
+const certs = useTestCertificates();
 const cleanup = new Cleanup();
-
-beforeAll(() => {
-  certs = makeTestCertificates();
-});
-afterAll(() => certs?.remove());
 afterEach(() => cleanup.run());
 
 function startServer(handshakeTimeoutSeconds: number): Promise<TlsServerHandle> {

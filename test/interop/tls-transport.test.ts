@@ -3,20 +3,15 @@
 // host and port, setNoDelay, the outbound buffered amount, the close handshake.
 
 import { createHash } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { GodotError, TLSOptions, WebSocketServer, WriteMode, type WebSocketPeer } from '../../src/index.js';
 import { nextEvent, sleep, waitUntil } from '../peer/support/waiting.js';
 import { Cleanup } from '../server/support/endpoints.js';
-import { makeTestCertificates, type TestCertificates } from './tls/test-certificates.js';
+import { useTestCertificates } from './tls/use-test-certificates.js';
 import { connectPeer } from './tls/tls-endpoints.js';
 
-let certs: TestCertificates;
+const certs = useTestCertificates();
 const cleanup = new Cleanup();
-
-beforeAll(() => {
-  certs = makeTestCertificates();
-});
-afterAll(() => certs?.remove());
 afterEach(() => cleanup.run());
 
 const BIG_MESSAGE_BYTES = 32 << 20;

@@ -3,20 +3,15 @@
 // modes, and refusals whose reason names the TLS failure. Certificates come from
 // the openssl CLI at test time.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { GodotError, ReadyState, TLSOptions, WebSocketClient, X509Certificate, type WebSocketPeer } from '../../src/index.js';
 import { nextEvent } from '../peer/support/waiting.js';
 import { Cleanup } from '../server/support/endpoints.js';
-import { makeTestCertificates, type TestCertificates } from './tls/test-certificates.js';
+import { useTestCertificates } from './tls/use-test-certificates.js';
 import { connectPeer, startGodot3TlsEchoServer, startTlsEchoServer, type ConnectOutcome } from './tls/tls-endpoints.js';
 
-let certs: TestCertificates;
+const certs = useTestCertificates();
 const cleanup = new Cleanup();
-
-beforeAll(() => {
-  certs = makeTestCertificates();
-});
-afterAll(() => certs?.remove());
 afterEach(() => cleanup.run());
 
 async function echoes(peer: WebSocketPeer, text: string): Promise<string> {

@@ -5,28 +5,18 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as WsClient, WebSocketServer as WsServer, type RawData } from 'ws';
 import { GodotError, TLSOptions, WriteMode } from '../../src/index.js';
 import { nextEvent } from '../peer/support/waiting.js';
-import { Cleanup } from '../server/support/endpoints.js';
-import { makeTestCertificates, type KeyAndCertificate, type TestCertificates } from './tls/test-certificates.js';
+import { Cleanup, wsMessageBytes } from '../server/support/endpoints.js';
+import { type KeyAndCertificate } from './tls/test-certificates.js';
+import { useTestCertificates } from './tls/use-test-certificates.js';
 import { connectPeer, startTlsEchoServer } from './tls/tls-endpoints.js';
 
-let certs: TestCertificates;
+const certs = useTestCertificates();
 const cleanup = new Cleanup();
-
-beforeAll(() => {
-  certs = makeTestCertificates();
-});
-afterAll(() => certs?.remove());
 afterEach(() => cleanup.run());
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
 
 const BINARY = Buffer.from([0, 1, 2, 0xfe, 0xff, 0x80, 0x7f]);
 
@@ -37,7 +27,7 @@ describe('ws wss:// client -> gdws TLS server', () => {
     cleanup.add(() => client.terminate());
     await nextEvent(client, 'open');
     const replies: Array<{ data: Buffer; isBinary: boolean }> = [];
-    client.on('message', (data: RawData, isBinary: boolean) => replies.push({ data: toBuffer(data), isBinary }));
+    client.on('message', (data: RawData, isBinary: boolean) => replies.push({ data: wsMessageBytes(data), isBinary }));
     const twoReplies = new Promise<void>((resolve) => client.on('message', () => replies.length === 2 && resolve()));
     client.send('héllo over tls');
     client.send(BINARY);
@@ -69,7 +59,7 @@ describe('gdws client -> ws server on https.createServer', () => {
     const serverNames: Array<string | false | null | undefined> = [];
     wss.on('connection', (socket, request) => {
       serverNames.push((request.socket as TLSSocket).servername);
-      socket.on('message', (data: RawData, isBinary: boolean) => socket.send(toBuffer(data), { binary: isBinary }));
+      socket.on('message', (data: RawData, isBinary: boolean) => socket.send(wsMessageBytes(data), { binary: isBinary }));
     });
     await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
     cleanup.add(

@@ -9,6 +9,7 @@ import { WebSocketServer } from '../../src/server/websocket-server.js';
 import { nextEvent, record, until } from './support/events.js';
 import { Godot3Fixture } from './support/godot3-fixture.js';
 import { Inbox } from './support/inbox.js';
+import { expectRelaysByTarget, readPackets, relayText } from './support/relay-checks.js';
 import { hex, int32, RawClient } from './support/raw-client.js';
 
 const { SYS_NONE, SYS_ADD, SYS_DEL, SYS_ID } = Godot3PacketType;
@@ -91,33 +92,7 @@ describe('Godot 3 gd_mp_api: gdws server with gdws clients', () => {
   });
 
   it('relays by the target: one peer, everyone, everyone but one, and -1 without the server', async () => {
-    const [a, b, c] = [await fixture.join(), await fixture.join(), await fixture.join()];
-    const [A, B, C] = [a, b, c].map((client) => client.getUniqueId()) as [number, number, number];
-    const server = new Inbox(fixture.server);
-    const inboxB = new Inbox(b);
-    const inboxC = new Inbox(c);
-    const send = (to: number, text: string): void => {
-      a.setTargetPeer(to);
-      expect(a.putPacket(Buffer.from(text))).toBe(GodotError.OK);
-    };
-    const fence = async (marker: string): Promise<Array<Array<[number, string]>>> => {
-      send(0, marker);
-      return Promise.all([server.until(marker), inboxB.until(marker), inboxC.until(marker)]);
-    };
-
-    send(B, 'to B');
-    expect(await fence('fence 1')).toEqual([[], [[A, 'to B']], []]);
-    send(0, 'to all');
-    expect(await fence('fence 2')).toEqual([[[A, 'to all']], [[A, 'to all']], [[A, 'to all']]]);
-    send(-B, 'all but B');
-    expect(await fence('fence 3')).toEqual([[[A, 'all but B']], [], [[A, 'all but B']]]);
-    send(-1, 'all but the server');
-    expect(await fence('fence 4')).toEqual([[], [[A, 'all but the server']], [[A, 'all but the server']]]);
-    send(1, 'server only');
-    expect(await fence('fence 5')).toEqual([[[A, 'server only']], [], []]);
-    send(-C, 'all but C');
-    expect(await fence('fence 6')).toEqual([[[A, 'all but C']], [[A, 'all but C']], []]);
-    expect(fixture.server.droppedPacketCount).toBe(0);
+    await expectRelaysByTarget(fixture.server, [await fixture.join(), await fixture.join(), await fixture.join()]);
   });
 
   it('forwards a client packet byte for byte, header unchanged, as a binary message', async () => {
@@ -211,10 +186,7 @@ describe('Godot 3 gd_mp_api: gdws server with gdws clients', () => {
     await failed;
     expect(server.getPeerIds()).toHaveLength(2);
 
-    const inbox = new Inbox(b);
-    a.setTargetPeer(b.getUniqueId());
-    a.putPacket(Buffer.from('still relayed'));
-    await inbox.until('still relayed');
+    await relayText(a, b, 'still relayed');
 
     server.setRefuseNewConnections(false);
     await fixture.join();
@@ -278,14 +250,7 @@ describe('Godot 3 gd_mp_api: gdws server with gdws clients', () => {
     a.setTargetPeer(1);
     for (let i = 0; i < 50; i++) a.putPacket(Buffer.from(`packet ${i}`));
     await until(() => server.getAvailablePacketCount() === 4);
-    const texts: string[] = [];
-    while (texts.length < 50) {
-      if (server.getAvailablePacketCount() === 0) {
-        await nextEvent(server, 'peerPacket');
-        continue;
-      }
-      texts.push(server.getPacket().toString());
-    }
+    const texts = (await readPackets(server, 50)).map(([, text]) => text);
     expect(texts).toEqual(Array.from({ length: 50 }, (_, i) => `packet ${i}`));
   });
 
@@ -348,10 +313,7 @@ describe('Godot 3 gd_mp_api: gdws server with gdws clients', () => {
     await b.connectToUrl(url, [], true);
     await bJoined;
     await aHearsB;
-    const inbox = new Inbox(b);
-    a.setTargetPeer(b.getUniqueId());
-    a.putPacket(Buffer.from('through http'));
-    expect(await inbox.until('through http')).toEqual([]);
+    expect(await relayText(a, b, 'through http')).toEqual([]);
     expect(server.getConnectionStatus()).toBe(ConnectionStatus.CONNECTED);
     a.disconnectFromHost();
     b.disconnectFromHost();

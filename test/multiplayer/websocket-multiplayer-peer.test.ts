@@ -8,6 +8,7 @@ import { WebSocketMultiplayerPeer } from '../../src/multiplayer/websocket-multip
 import { WebSocketServer } from '../../src/server/websocket-server.js';
 import { nextEvent, record, until } from './support/events.js';
 import { Inbox } from './support/inbox.js';
+import { expectRelaysByTarget, readPackets, relayText } from './support/relay-checks.js';
 import { Godot4Fixture } from './support/godot4-fixture.js';
 import { hex, int32, RawClient } from './support/raw-client.js';
 
@@ -111,33 +112,7 @@ describe('WebSocketMultiplayerPeer (Godot 4): gdws server with gdws clients', ()
 
   it('relays for every target: one client, everyone, everyone but one, and -1 without the server', async () => {
     fixture = await new Godot4Fixture().start();
-    const [a, b, c] = [await fixture.join(), await fixture.join(), await fixture.join()];
-    const [A, B, C] = [a, b, c].map((client) => client.getUniqueId()) as [number, number, number];
-    const server = new Inbox(fixture.server);
-    const inboxB = new Inbox(b);
-    const inboxC = new Inbox(c);
-    const send = (to: number, text: string): void => {
-      a.setTargetPeer(to);
-      expect(a.putPacket(Buffer.from(text))).toBe(GodotError.OK);
-    };
-    const fence = async (marker: string): Promise<Array<Array<[number, string]>>> => {
-      send(0, marker);
-      return Promise.all([server.until(marker), inboxB.until(marker), inboxC.until(marker)]);
-    };
-
-    send(B, 'to B');
-    expect(await fence('fence 1')).toEqual([[], [[A, 'to B']], []]);
-    send(0, 'to all');
-    expect(await fence('fence 2')).toEqual([[[A, 'to all']], [[A, 'to all']], [[A, 'to all']]]);
-    send(-B, 'all but B');
-    expect(await fence('fence 3')).toEqual([[[A, 'all but B']], [], [[A, 'all but B']]]);
-    send(-1, 'all but the server');
-    expect(await fence('fence 4')).toEqual([[], [[A, 'all but the server']], [[A, 'all but the server']]]);
-    send(1, 'server only');
-    expect(await fence('fence 5')).toEqual([[[A, 'server only']], [], []]);
-    send(-C, 'all but C');
-    expect(await fence('fence 6')).toEqual([[[A, 'all but C']], [[A, 'all but C']], []]);
-    expect(fixture.server.droppedPacketCount).toBe(0);
+    await expectRelaysByTarget(fixture.server, [await fixture.join(), await fixture.join(), await fixture.join()]);
   });
 
   it('speaks the relay envelope on the wire: 07 03 target out, 07 03 source in, unwrapped for the server', async () => {
@@ -280,10 +255,7 @@ describe('WebSocketMultiplayerPeer (Godot 4): gdws server with gdws clients', ()
     expect(refused.getConnectionStatus()).toBe(ConnectionStatus.DISCONNECTED);
     expect(server.getPeerIds()).toHaveLength(2);
 
-    const inbox = new Inbox(b);
-    a.setTargetPeer(b.getUniqueId());
-    a.putPacket(Buffer.from('still relayed'));
-    await inbox.until('still relayed');
+    await relayText(a, b, 'still relayed');
 
     server.setRefuseNewConnections(false);
     await fixture.join();
@@ -430,10 +402,7 @@ describe('WebSocketMultiplayerPeer (Godot 4): gdws server with gdws clients', ()
     const aHearsB = nextEvent(a, 'peerConnected', (id) => id !== 1);
     expect(await b.createClient(url)).toBe(GodotError.OK);
     await aHearsB;
-    const inbox = new Inbox(b);
-    a.setTargetPeer(b.getUniqueId());
-    a.putPacket(Buffer.from('through http'));
-    expect(await inbox.until('through http')).toEqual([]);
+    expect(await relayText(a, b, 'through http')).toEqual([]);
     await Promise.all([a.close(), b.close()]);
     await relayServer.close();
     await new Promise((resolve) => http.close(resolve));
@@ -448,16 +417,8 @@ describe('WebSocketMultiplayerPeer (Godot 4): gdws server with gdws clients', ()
     for (let i = 0; i < 50; i++) expect(a.putPacket(Buffer.from(`packet ${i}`))).toBe(GodotError.OK);
     const server = fixture.server;
     await until(() => server.getAvailablePacketCount() === 4);
-    const texts: string[] = [];
-    while (texts.length < 50) {
-      if (server.getAvailablePacketCount() === 0) {
-        await nextEvent(server, 'peerPacket');
-        continue;
-      }
-      expect(server.getPacketPeer()).toBe(a.getUniqueId());
-      texts.push(server.getPacket().toString());
-    }
-    expect(texts).toEqual(Array.from({ length: 50 }, (_, i) => `packet ${i}`));
+    const packets = await readPackets(server, 50);
+    expect(packets).toEqual(Array.from({ length: 50 }, (_, i) => [a.getUniqueId(), `packet ${i}`]));
     expect(server.getPacket()).toHaveLength(0);
     expect(server.getPacketError()).toBe(GodotError.ERR_UNAVAILABLE);
   });

@@ -2,9 +2,10 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer as WsServer, type PerMessageDeflateOptions } from 'ws';
-import { GodotError, WebSocketClient, WebSocketServer, WriteMode, type WebSocketPeer } from '../../src/index.js';
+import { GodotError, WebSocketClient, WebSocketServer } from '../../src/index.js';
 import { parseExtensionList } from '../../src/handshake/index.js';
 import type { DeflateOptions } from '../../src/peer/deflate-options.js';
+import { echoQueuedPackets } from '../server/support/endpoints.js';
 import { binaryPayload, textPayload } from './deflate-support/payloads.js';
 
 /**
@@ -146,14 +147,6 @@ async function exchangeFromWs(socket: WebSocket): Promise<void> {
   }
 }
 
-function echoEverything(peer: WebSocketPeer): void {
-  while (peer.getAvailablePacketCount() > 0) {
-    const data = peer.getPacket();
-    const result = peer.send(data, peer.wasStringPacket() ? WriteMode.TEXT : WriteMode.BINARY);
-    if (result !== GodotError.OK) throw new Error(`echo failed: ${peer.lastError?.message}`);
-  }
-}
-
 function configureLimits(target: WebSocketServer | WebSocketClient): void {
   target.inboundBufferSize = 8 << 20;
   target.outboundBufferSize = 64 << 20;
@@ -169,7 +162,7 @@ async function gdwsServerWithWsClient(serverDeflate: DeflateOptions, clientDefla
   server.bindIp = '127.0.0.1';
   server.deflate = serverDeflate;
   configureLimits(server);
-  server.on('dataReceived', (id) => echoEverything(server.getPeer(id)!));
+  server.on('dataReceived', (id) => echoQueuedPackets(server.getPeer(id)!));
   expect(await server.listen(0)).toBe(GodotError.OK);
   cleanups.push(() => server.stop());
   const client = new WebSocket(`ws://127.0.0.1:${server.getListeningPort()}/`, { perMessageDeflate: clientDeflate, maxPayload: 8 << 20 });
@@ -187,7 +180,7 @@ async function wsServerWithGdwsClient(serverDeflate: PerMessageDeflateOptions, c
   const client = new WebSocketClient();
   client.deflate = clientDeflate;
   configureLimits(client);
-  client.on('dataReceived', () => echoEverything(client.getPeer(1)!));
+  client.on('dataReceived', () => echoQueuedPackets(client.getPeer(1)!));
   cleanups.push(() => client.disconnectFromHost());
   const port = (wss.address() as AddressInfo).port;
   expect(await client.connectToUrl(`ws://127.0.0.1:${port}/`)).toBe(GodotError.OK);

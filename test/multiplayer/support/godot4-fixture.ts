@@ -1,24 +1,11 @@
 import { GodotError } from '../../../src/godot-error.js';
 import { WebSocketMultiplayerPeer } from '../../../src/multiplayer/websocket-multiplayer-peer.js';
 import { until } from './events.js';
-import { RawClient } from './raw-client.js';
+import { MultiplayerFixture } from './multiplayer-fixture.js';
 
 /** A gdws Godot 4 multiplayer server on a free loopback port and the clients a test opens against it. */
-export class Godot4Fixture {
+export class Godot4Fixture extends MultiplayerFixture<WebSocketMultiplayerPeer, WebSocketMultiplayerPeer> {
   readonly server = new WebSocketMultiplayerPeer();
-  private readonly clients: WebSocketMultiplayerPeer[] = [];
-  private readonly raws: RawClient[] = [];
-
-  async start(configure: (server: WebSocketMultiplayerPeer) => void = () => {}): Promise<this> {
-    configure(this.server);
-    const result = await this.server.createServer(0, '127.0.0.1');
-    if (result !== GodotError.OK) throw new Error(`createServer failed: ${this.server.lastError?.message}`);
-    return this;
-  }
-
-  get url(): string {
-    return `ws://127.0.0.1:${this.server.getListeningPort()}`;
-  }
 
   /** A gdws client, once it has its id and (with serverRelay) has heard of every client already there. */
   async join(configure: (client: WebSocketMultiplayerPeer) => void = () => {}): Promise<WebSocketMultiplayerPeer> {
@@ -32,15 +19,15 @@ export class Godot4Fixture {
     return client;
   }
 
-  async joinRaw(): Promise<RawClient> {
-    const raw = await RawClient.connect(this.url);
-    this.raws.push(raw);
-    return raw;
+  protected listen(): Promise<GodotError> {
+    return this.server.createServer(0, '127.0.0.1');
   }
 
-  async stop(): Promise<void> {
+  protected async closeClients(): Promise<void> {
     await Promise.all(this.clients.map((client) => client.close()));
-    await Promise.all(this.raws.map((raw) => raw.close()));
-    await this.server.close();
+  }
+
+  protected stopServer(): Promise<void> {
+    return this.server.close();
   }
 }

@@ -1,5 +1,5 @@
 import type { OutboundTransport } from '../../../src/peer/index.js';
-import { FrameReader, type WireFrame } from './wire.js';
+import { FrameParser, type WireFrame } from '../../conformance/driver/frame-parser.js';
 
 export interface RecordedBatch {
   chunks: Buffer[];
@@ -12,7 +12,7 @@ export interface RecordedBatch {
 export class FakeTransport implements OutboundTransport {
   flushRequests = 0;
   readonly batches: RecordedBatch[] = [];
-  private readonly reader = new FrameReader();
+  private readonly reader = new FrameParser();
   private readonly decoded: WireFrame[] = [];
   private decodedBatches = 0;
   private completed = 0;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { FrameReader, type WireFrame } from './wire.js';
+import { FrameParser, type WireFrame } from '../../conformance/driver/frame-parser.js';
 import { DEFAULT_WAIT_MS } from './waiting.js';
 
 export interface HttpHead {
@@ -25,7 +25,7 @@ export class RawSocket {
   ended = false;
   closed = false;
   readonly closedPromise: Promise<void>;
-  private reader: FrameReader | null = null;
+  private reader: FrameParser | null = null;
   private waiters: Array<() => void> = [];
 
   constructor(socket: Socket) {
@@ -101,7 +101,7 @@ export class RawSocket {
     const text = this.received.toString('latin1');
     const end = text.indexOf('\r\n\r\n');
     const rest = this.received.subarray(end + 4);
-    this.reader = new FrameReader();
+    this.reader = new FrameParser();
     if (rest.length > 0) this.frames.push(...this.reader.push(rest));
   }
 

@@ -1,5 +1,5 @@
-import { WebSocketServer as WsServer, type WebSocket as WsSocket } from 'ws';
-import { GodotError, WebSocketClient, WebSocketServer, WriteMode } from '../../../src/index.js';
+import { WebSocketServer as WsServer, type RawData, type WebSocket as WsSocket } from 'ws';
+import { GodotError, WebSocketClient, WebSocketServer, WriteMode, type WebSocketPeer } from '../../../src/index.js';
 import { nextEvent } from '../../peer/support/waiting.js';
 
 /** Cleanups run after each test, newest first. */
@@ -30,13 +30,17 @@ export async function startGdwsServer(cleanup: Cleanup, configure: (server: WebS
 export function echoOnGdwsServer(server: WebSocketServer): void {
   server.on('dataReceived', (id) => {
     const peer = server.getPeer(id);
-    if (peer === undefined) return;
-    while (peer.getAvailablePacketCount() > 0) {
-      const data = peer.getPacket();
-      const result = peer.send(data, peer.wasStringPacket() ? WriteMode.TEXT : WriteMode.BINARY);
-      if (result !== GodotError.OK) throw new Error(`echo failed: ${result} ${peer.lastError?.message}`);
-    }
+    if (peer !== undefined) echoQueuedPackets(peer);
   });
+}
+
+/** Sends each packet queued on `peer` back, as text or binary as it came; throws when a send fails. */
+export function echoQueuedPackets(peer: WebSocketPeer): void {
+  while (peer.getAvailablePacketCount() > 0) {
+    const data = peer.getPacket();
+    const result = peer.send(data, peer.wasStringPacket() ? WriteMode.TEXT : WriteMode.BINARY);
+    if (result !== GodotError.OK) throw new Error(`echo failed: ${result} ${peer.lastError?.message}`);
+  }
 }
 
 /** A gdws WebSocketClient connected to `url`; throws with the reason when it cannot connect. */
@@ -79,4 +83,11 @@ export function nextWsConnection(wss: WsServer): Promise<WsSocket> {
 /** The `close` event of a ws socket, as [code, reason]. */
 export function wsClosed(socket: WsSocket): Promise<[number, string]> {
   return nextEvent<[number, Buffer]>(socket, 'close').then(([code, reason]) => [code, reason.toString()]);
+}
+
+/** The bytes of a ws `message` event's data, whichever of its three forms ws chose. */
+export function wsMessageBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }
