@@ -1,0 +1,215 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ConnectionStatus } from '../client/connection-status.js';
+import { GodotError } from '../godot-error.js';
+import type { PeerOptions } from '../peer/peer-options.js';
+import { WriteMode } from '../peer/ready-state.js';
+import type { TLSOptions } from '../peer/tls-options.js';
+import type { WebSocketPeer } from '../peer/websocket-peer.js';
+import { encodeIdGreeting } from './godot4-greeting.js';
+import { sendOrFail, type MultiplayerRoleHost } from './multiplayer-role-host.js';
+import { randomPeerId } from './peer-id.js';
+import { routeSceneRelay, serverTargets } from './relay-rules.js';
+import { decodeSceneSystemPacket, encodePeerNotice, encodeRelay, isSceneSystemPacket, SceneSystemCommand } from './scene-multiplayer-packet.js';
+import { ServerTransport } from './server-transport.js';
+
+/**
+ * The server side of Godot 4's WebSocketMultiplayerPeer: greets each client
+ * with a random id and, with relay on, plays SceneMultiplayer's server part:
+ * announces arrivals and departures (ADD_PEER / DEL_PEER) and forwards RELAY
+ * envelopes between clients.
+ */
+export class WebSocketMultiplayerServerRole {
+  /** Adopting upgrades needs no listener, so CONNECTED at once; `listen` makes it CONNECTING until bound. */
+  private state: ConnectionStatus = ConnectionStatus.CONNECTED;
+  private readonly transport = new ServerTransport();
+  /** The greeted clients by multiplayer id. */
+  private readonly peers = new Map<number, WebSocketPeer>();
+  /** Multiplayer id by the transport's own id for the same connection. */
+  private readonly idsByConnection = new Map<number, number>();
+
+  constructor(
+    private readonly host: MultiplayerRoleHost,
+    options: Readonly<PeerOptions>,
+    refuseNewConnections: boolean,
+  ) {
+    this.transport.useOptions(options);
+    this.transport.refuseNewConnections = refuseNewConnections;
+    this.transport.on('clientConnected', this.onClientConnected);
+    this.transport.on('dataReceived', this.onClientData);
+    this.transport.on('clientDisconnected', this.onClientDisconnected);
+  }
+
+  get status(): ConnectionStatus {
+    return this.state;
+  }
+
+  async listen(port: number, bindAddress: string, tlsOptions: TLSOptions | undefined): Promise<GodotError> {
+    this.state = ConnectionStatus.CONNECTING;
+    const result = await this.transport.listen({ port, bindIp: bindAddress, tls: tlsOptions });
+    // Detached by close() while binding.
+    if (this.status === ConnectionStatus.DISCONNECTED) {
+      void this.transport.stop();
+      return this.host.fail(GodotError.ERR_CONNECTION_ERROR, 'close() was called while the server was starting');
+    }
+    if (result !== GodotError.OK) return this.host.fail(result, this.transport.lastError?.message ?? `Cannot listen on ${bindAddress}:${port}`);
+    this.state = ConnectionStatus.CONNECTED;
+    return GodotError.OK;
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.transport.handleUpgrade(request, socket, head);
+  }
+
+  /** Connections opened from now on take these settings. */
+  useOptions(options: Readonly<PeerOptions>): void {
+    this.transport.useOptions(options);
+  }
+
+  refuseNewConnections(enabled: boolean): void {
+    this.transport.refuseNewConnections = enabled;
+  }
+
+  getListeningPort(): number {
+    return this.transport.getListeningPort();
+  }
+
+  getPeer(id: number): WebSocketPeer | undefined {
+    return this.peers.get(id);
+  }
+
+  getPeerIds(): number[] {
+    return [...this.peers.keys()];
+  }
+
+  /** To `target`: `> 0` one client, `0` all, `< 0` all but one. */
+  send(target: number, data: Uint8Array): GodotError {
+    const targets = serverTargets(target, this.peers);
+    if (targets === null) return this.host.fail(GodotError.ERR_INVALID_PARAMETER, `Peer not found: ${target}`);
+    if (targets.length === 1) return sendOrFail(this.host, this.peers.get(targets[0]!)!, data);
+    // As in Godot, a broadcast ignores individual failures.
+    for (const id of targets) this.peers.get(id)!.send(data, WriteMode.BINARY);
+    return GodotError.OK;
+  }
+
+  /** Forgets client `id` at once, without `peerDisconnected`; with relay on the others still hear of the departure. */
+  forget(id: number, peer: WebSocketPeer): void {
+    this.peers.delete(id);
+    this.idsByConnection.delete(peer.tag);
+    this.host.forgetConnection(peer);
+    if (!this.host.relayEnabled()) return;
+    const departure = encodePeerNotice(SceneSystemCommand.DEL_PEER, id);
+    for (const other of this.peers.values()) other.send(departure, WriteMode.BINARY);
+  }
+
+  /** Stops reporting to the host; the connections are left as they are. */
+  detach(): void {
+    this.transport.off('clientConnected', this.onClientConnected);
+    this.transport.off('dataReceived', this.onClientData);
+    this.transport.off('clientDisconnected', this.onClientDisconnected);
+    this.state = ConnectionStatus.DISCONNECTED;
+  }
+
+  /** Stops listening and closes every connection; resolves when the sockets are gone. */
+  close(): Promise<void> {
+    return this.transport.stop();
+  }
+
+  /** One message from a client; false when the connection is not a greeted client. */
+  handleMessage(peer: WebSocketPeer, message: Buffer): boolean {
+    const source = this.idsByConnection.get(peer.tag);
+    if (source === undefined) return false;
+    if (message.length === 0) this.host.dropPacket(source, 'empty packet');
+    else if (this.host.relayEnabled() && isSceneSystemPacket(message)) this.handleSystemPacket(source, message);
+    else this.host.deliver(source, message);
+    return true;
+  }
+
+  private readonly onClientConnected = (connection: number): void => {
+    const peer = this.transport.getPeer(connection);
+    if (peer === undefined) return;
+    // The transport refuses at the handshake; Godot 4 also drops connections whose handshake finishes while it refuses.
+    if (this.transport.isRefusingNewConnections()) {
+      peer.close(-1);
+      return;
+    }
+    const id = randomPeerId((candidate) => this.peers.has(candidate));
+    if (peer.send(encodeIdGreeting(id), WriteMode.BINARY) !== GodotError.OK) {
+      this.host.fail(GodotError.FAILED, `Could not send the id to a new client: ${peer.lastError?.message ?? 'send failed'}`);
+      peer.close(-1);
+      return;
+    }
+    this.peers.set(id, peer);
+    this.idsByConnection.set(connection, id);
+    if (this.host.relayEnabled()) this.announceArrival(id, peer);
+    this.host.peerConnected(id);
+  };
+
+  private readonly onClientData = (connection: number): void => {
+    if (!this.idsByConnection.has(connection)) return;
+    const peer = this.transport.getPeer(connection);
+    if (peer !== undefined) this.host.takeMessages(peer);
+  };
+
+  private readonly onClientDisconnected = (connection: number): void => {
+    const id = this.idsByConnection.get(connection);
+    if (id === undefined) return;
+    this.forget(id, this.peers.get(id)!);
+    this.host.peerDisconnected(id);
+  };
+
+  /** SceneMultiplayer's order: for each client already here, tell it about the newcomer, then the newcomer about it. */
+  private announceArrival(id: number, newcomer: WebSocketPeer): void {
+    const arrival = encodePeerNotice(SceneSystemCommand.ADD_PEER, id);
+    for (const [other, peer] of this.peers) {
+      if (other === id) continue;
+      peer.send(arrival, WriteMode.BINARY);
+      newcomer.send(encodePeerNotice(SceneSystemCommand.ADD_PEER, other), WriteMode.BINARY);
+    }
+  }
+
+  private handleSystemPacket(source: number, message: Buffer): void {
+    const system = decodeSceneSystemPacket(message);
+    if (system === null) {
+      this.host.dropPacket(source, `system packet of ${message.length} bytes is too short`);
+      return;
+    }
+    switch (system.command) {
+      case SceneSystemCommand.AUTH:
+        // Authentication is between the client and the server's application.
+        this.host.deliver(source, message);
+        return;
+      case SceneSystemCommand.RELAY:
+        this.relay(source, system.peer, system.payload);
+        return;
+      case SceneSystemCommand.ADD_PEER:
+      case SceneSystemCommand.DEL_PEER:
+        this.host.dropPacket(source, 'peer announcements (ADD_PEER/DEL_PEER) only come from the server');
+        return;
+      default:
+        this.host.dropPacket(source, `unknown system command ${system.command}`);
+    }
+  }
+
+  private relay(source: number, target: number, packet: Buffer): void {
+    if (packet.length === 0) {
+      this.host.dropPacket(source, 'relay envelope without a packet');
+      return;
+    }
+    const route = routeSceneRelay(source, target, this.peers);
+    if ('dropReason' in route) {
+      this.host.dropPacket(source, route.dropReason);
+      return;
+    }
+    if (route.forwardTo.length > 0) {
+      const envelope = encodeRelay(source, packet);
+      for (const id of route.forwardTo) {
+        const peer = this.peers.get(id);
+        if (peer !== undefined && peer.send(envelope, WriteMode.BINARY) !== GodotError.OK) {
+          this.host.dropPacket(source, `could not relay to peer ${id}: ${peer.lastError?.message ?? 'send failed'}`);
+        }
+      }
+    }
+    if (route.deliverToServer) this.host.deliver(source, packet);
+  }
+}
