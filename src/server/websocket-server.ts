@@ -85,10 +85,17 @@ export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEven
         const code = error.code === 'EADDRINUSE' ? GodotError.ERR_ALREADY_IN_USE : GodotError.ERR_CANT_CREATE;
         resolve(this.fail(code, `Cannot listen on ${this.bindIp}:${options.port}: ${error.message}`));
       };
+      // stop() while still binding closes the server before 'listening' ever fires.
+      const onClose = (): void => {
+        server.off('error', onError);
+        resolve(this.fail(GodotError.ERR_CANT_CREATE, `Stopped before listening on ${this.bindIp}:${options.port}`));
+      };
       server.once('error', onError);
+      server.once('close', onClose);
       const host = this.bindIp === '*' ? undefined : this.bindIp;
       server.listen({ port: options.port, host }, () => {
         server.off('error', onError);
+        server.off('close', onClose);
         server.on('error', () => {});
         resolve(GodotError.OK);
       });
