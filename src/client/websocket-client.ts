@@ -27,8 +27,6 @@ export class WebSocketClient extends Godot3MultiplayerClient<WebSocketClientEven
   verifySsl = true;
   /** A certificate (or chain) to trust instead of the system roots on wss:// (pinning); X509Certificate or PEM. */
   trustedSslCertificate: CertificateSource | null = null;
-  /** Detail of the last failure. */
-  lastError: { code: GodotError; message: string } | null = null;
 
   private peer: WebSocketPeer | null = null;
 
@@ -39,7 +37,7 @@ export class WebSocketClient extends Godot3MultiplayerClient<WebSocketClientEven
    */
   connectToUrl(url: string, protocols: string[] = [], gdMpApi = false, customHeaders: string[] = [], tlsOptions?: TLSOptions): Promise<GodotError> {
     if (this.peer !== null && this.peer.getReadyState() !== ReadyState.CLOSED) {
-      return Promise.resolve(this.fail(GodotError.ERR_ALREADY_IN_USE, 'Already connected or connecting; call disconnectFromHost() first'));
+      return Promise.resolve(this.recordError(GodotError.ERR_ALREADY_IN_USE, 'Already connected or connecting; call disconnectFromHost() first'));
     }
     this.beginMultiplayerSession(gdMpApi);
     this.supportedProtocols = protocols;
@@ -117,8 +115,4 @@ export class WebSocketClient extends Godot3MultiplayerClient<WebSocketClientEven
     return this.verifySsl ? TLSOptions.client(this.trustedSslCertificate) : TLSOptions.clientUnsafe();
   }
 
-  private fail(code: GodotError, message: string): GodotError {
-    this.lastError = { code, message };
-    return code;
-  }
 }

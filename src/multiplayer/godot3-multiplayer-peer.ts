@@ -14,7 +14,6 @@ export abstract class Godot3MultiplayerPeer<Events extends EventMap<Events>> ext
   private multiplayer = false;
 
   /** Detail of the last call that returned an error. */
-  abstract lastError: { code: GodotError; message: string } | null;
   /** Whether connections are open, so the mode can no longer change. */
   protected abstract hasOpenConnections(): boolean;
 
@@ -56,10 +55,6 @@ export abstract class Godot3MultiplayerPeer<Events extends EventMap<Events>> ext
     return false;
   }
 
-  protected recordError(code: GodotError, message: string): GodotError {
-    this.lastError = { code, message };
-    return code;
-  }
 }
 
 function powerOfTwoAtLeast(value: number): number {

@@ -40,7 +40,6 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
   /** Speak SceneMultiplayer's announcements and relay envelopes (Godot's `server_relay`, on by default). */
   serverRelay = true;
   /** Detail of the last call that returned an error. */
-  lastError: { code: GodotError; message: string } | null = null;
 
   /** The side this peer plays; null while DISCONNECTED. */
   private role: WebSocketMultiplayerServerRole | WebSocketMultiplayerClientRole | null = null;
@@ -50,7 +49,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
     dropPacket: (source, reason) => this.dropPacket(source, reason),
     takeMessages: (connection) => this.takeMessages(connection),
     forgetConnection: (connection) => this.forgetConnection(connection),
-    fail: (code, message) => this.fail(code, message),
+    fail: (code, message) => this.recordError(code, message),
     peerConnected: (id) => this.emit('peerConnected', id),
     peerDisconnected: (id) => this.emit('peerDisconnected', id),
     assignId: (id) => {
@@ -72,9 +71,9 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
    * interface for "*"; serves wss:// with `TLSOptions.server(...)`.
    */
   async createServer(port: number, bindAddress = '*', tlsOptions?: TLSOptions): Promise<GodotError> {
-    if (this.role !== null) return this.fail(GodotError.ERR_ALREADY_IN_USE, 'Already a server or a client: call close() first');
+    if (this.role !== null) return this.recordError(GodotError.ERR_ALREADY_IN_USE, 'Already a server or a client: call close() first');
     if (tlsOptions !== undefined && !tlsOptions.isServer()) {
-      return this.fail(GodotError.ERR_INVALID_PARAMETER, 'A server needs TLSOptions.server(key, certificate)');
+      return this.recordError(GodotError.ERR_INVALID_PARAMETER, 'A server needs TLSOptions.server(key, certificate)');
     }
     const server = this.becomeServer();
     const result = await server.listen(port, bindAddress, tlsOptions);
@@ -89,10 +88,10 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
    */
   createClient(url: string, tlsOptions?: TLSOptions): Promise<GodotError> {
     if (this.role !== null) {
-      return Promise.resolve(this.fail(GodotError.ERR_ALREADY_IN_USE, 'Already a server or a client: call close() first'));
+      return Promise.resolve(this.recordError(GodotError.ERR_ALREADY_IN_USE, 'Already a server or a client: call close() first'));
     }
     if (tlsOptions !== undefined && tlsOptions.isServer()) {
-      return Promise.resolve(this.fail(GodotError.ERR_INVALID_PARAMETER, 'A client needs TLSOptions.client() or TLSOptions.clientUnsafe()'));
+      return Promise.resolve(this.recordError(GodotError.ERR_INVALID_PARAMETER, 'A client needs TLSOptions.client() or TLSOptions.clientUnsafe()'));
     }
     const client = new WebSocketMultiplayerClientRole(this.roleHost, this.peerOptions);
     this.role = client;
@@ -107,7 +106,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): GodotError {
     if (this.role instanceof WebSocketMultiplayerClientRole) {
       socket.destroy();
-      return this.fail(GodotError.ERR_ALREADY_IN_USE, 'This multiplayer peer is a client; it cannot adopt upgrades');
+      return this.recordError(GodotError.ERR_ALREADY_IN_USE, 'This multiplayer peer is a client; it cannot adopt upgrades');
     }
     const server = this.role ?? this.becomeServer();
     server.handleUpgrade(request, socket, head);
@@ -136,7 +135,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
   putPacket(data: Uint8Array): GodotError {
     const role = this.role;
     if (role?.status !== ConnectionStatus.CONNECTED) {
-      return this.fail(GodotError.ERR_UNCONFIGURED, 'Not connected: createServer() or createClient() first, and wait for it');
+      return this.recordError(GodotError.ERR_UNCONFIGURED, 'Not connected: createServer() or createClient() first, and wait for it');
     }
     return role.send(this.targetPeer, data);
   }
@@ -151,7 +150,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
    */
   disconnectPeer(id: number, force = false): GodotError {
     const peer = this.role?.getPeer(id);
-    if (peer === undefined) return this.fail(GodotError.ERR_DOES_NOT_EXIST, `No peer with id ${id}`);
+    if (peer === undefined) return this.recordError(GodotError.ERR_DOES_NOT_EXIST, `No peer with id ${id}`);
     peer.close();
     if (force) this.role?.forget(id, peer);
     return GodotError.OK;
@@ -225,10 +224,5 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
     role?.detach();
     this.clearIncoming();
     this.uniqueId = 0;
-  }
-
-  private fail(code: GodotError, message: string): GodotError {
-    this.lastError = { code, message };
-    return code;
   }
 }

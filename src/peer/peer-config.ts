@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { resolveDeflateOption, type DeflateOptions, type DeflateSettings } from './deflate-options.js';
+import type { GodotError } from '../godot-error.js';
 import { DEFAULT_PEER_OPTIONS, type PeerOptions } from './peer-options.js';
+import type { PeerError } from './websocket-peer.js';
 
 type EventMap<T> = Record<keyof T, unknown[]>;
 
@@ -12,6 +14,14 @@ type EventMap<T> = Record<keyof T, unknown[]>;
  */
 export class PeerConfig<Events extends EventMap<Events>> extends EventEmitter<Events> {
   protected peerOptions: Readonly<PeerOptions> = DEFAULT_PEER_OPTIONS;
+  /** Detail of the last call that returned an error, for a person to act on. */
+  lastError: PeerError | null = null;
+
+  /** Keeps the detail of a failed call as `lastError` and returns its code. */
+  protected recordError(code: GodotError, message: string): GodotError {
+    this.lastError = { code, message };
+    return code;
+  }
 
   protected setOption<K extends keyof PeerOptions>(key: K, value: PeerOptions[K]): void {
     this.peerOptions = Object.freeze({ ...this.peerOptions, [key]: value });

@@ -63,9 +63,9 @@ export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEven
   listen(options: ListenOptions): Promise<GodotError>;
   listen(portOrOptions: number | ListenOptions, protocols: string[] = [], gdMpApi = false): Promise<GodotError> {
     const options: ListenOptions = typeof portOrOptions === 'number' ? { port: portOrOptions, protocols, gdMpApi } : portOrOptions;
-    if (this.listener !== null) return Promise.resolve(this.fail(GodotError.ERR_ALREADY_IN_USE, 'The server is already listening'));
+    if (this.listener !== null) return Promise.resolve(this.recordError(GodotError.ERR_ALREADY_IN_USE, 'The server is already listening'));
     if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
-      return Promise.resolve(this.fail(GodotError.ERR_INVALID_PARAMETER, `Port must be 0-65535, got ${options.port}`));
+      return Promise.resolve(this.recordError(GodotError.ERR_INVALID_PARAMETER, `Port must be 0-65535, got ${options.port}`));
     }
     if (options.gdMpApi !== undefined) this.gdMpApi = options.gdMpApi;
     if (options.protocols !== undefined) this.supportedProtocols = options.protocols;
@@ -77,18 +77,18 @@ export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEven
       server = this.createListener();
     } catch (error) {
       const code = error instanceof GodotErrorException ? error.code : GodotError.ERR_INVALID_PARAMETER;
-      return Promise.resolve(this.fail(code, (error as Error).message));
+      return Promise.resolve(this.recordError(code, (error as Error).message));
     }
     return new Promise((resolve) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         this.listener = null;
         const code = error.code === 'EADDRINUSE' ? GodotError.ERR_ALREADY_IN_USE : GodotError.ERR_CANT_CREATE;
-        resolve(this.fail(code, `Cannot listen on ${this.bindIp}:${options.port}: ${error.message}`));
+        resolve(this.recordError(code, `Cannot listen on ${this.bindIp}:${options.port}: ${error.message}`));
       };
       // stop() while still binding closes the server before 'listening' ever fires.
       const onClose = (): void => {
         server.off('error', onError);
-        resolve(this.fail(GodotError.ERR_CANT_CREATE, `Stopped before listening on ${this.bindIp}:${options.port}`));
+        resolve(this.recordError(GodotError.ERR_CANT_CREATE, `Stopped before listening on ${this.bindIp}:${options.port}`));
       };
       server.once('error', onError);
       server.once('close', onClose);
@@ -102,9 +102,6 @@ export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEven
       this.listener = server;
     });
   }
-
-  /** Detail of the last call that returned an error. */
-  lastError: { code: GodotError; message: string } | null = null;
 
   /** The bound port, or 0 when not listening. */
   getListeningPort(): number {
@@ -158,7 +155,7 @@ export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEven
 
   disconnectPeer(id: number, code = 1000, reason = ''): GodotError {
     const peer = this.peers.get(id);
-    if (peer === undefined) return this.fail(GodotError.ERR_DOES_NOT_EXIST, `No peer with id ${id}`);
+    if (peer === undefined) return this.recordError(GodotError.ERR_DOES_NOT_EXIST, `No peer with id ${id}`);
     return peer.close(code, reason);
   }
 
@@ -259,8 +256,4 @@ export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEven
     return true;
   }
 
-  private fail(code: GodotError, message: string): GodotError {
-    this.lastError = { code, message };
-    return code;
-  }
 }
