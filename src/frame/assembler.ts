@@ -86,6 +86,8 @@ export class MessageAssembler implements FrameSink {
       this.messageCompressed = compressed;
       this.messageSize = 0;
       this.validating = opcode === Opcode.TEXT && !compressed;
+      // An unfragmented message's size is known now: if it arrives in pieces, they are copied once into a buffer of that size.
+      if (fin && payloadLength > 0 && payloadLength <= this.maxMessageSize) (this.data ??= new MessageBuffer()).expect(payloadLength);
     }
     const size = this.messageSize + payloadLength;
     if (size > this.maxMessageSize) {

@@ -33,8 +33,12 @@ export interface ConnectionHandler {
  * timers.
  */
 export class Connection implements MessageSink, InboundMessageSink {
-  readonly decoder: FrameDecoder;
-  readonly assembler: MessageAssembler;
+  /** Created with the first bytes received: an idle connection holds no decoder. */
+  private inboundDecoder: FrameDecoder | null = null;
+  private inboundAssembler: MessageAssembler | null = null;
+  private readonly isServer: boolean;
+  private readonly maxMessageSize: number;
+  private readonly compression: boolean;
   private readonly out: OutboundBuffer;
   private readonly handler: ConnectionHandler;
   /** permessage-deflate, when negotiated: keeps messages in order around async zlib work. */
@@ -48,13 +52,21 @@ export class Connection implements MessageSink, InboundMessageSink {
   constructor(isServer: boolean, out: OutboundBuffer, handler: ConnectionHandler, maxMessageSize: number, deflate: NegotiatedDeflate | null = null) {
     this.out = out;
     this.handler = handler;
-    const compression = deflate !== null;
-    this.assembler = new MessageAssembler(this, { maxMessageSize, compression });
-    this.decoder = new FrameDecoder(this.assembler, { expectMasked: isServer, allowedRsv: compression ? Rsv.RSV1 : 0 });
+    this.isServer = isServer;
+    this.maxMessageSize = maxMessageSize;
+    this.compression = deflate !== null;
     if (deflate !== null) {
       this.inflow = createInboundDecompression(deflate, isServer, this, () => this.assembler.maxMessageSize);
       this.outflow = createOutboundCompression(deflate, isServer, out, (error) => this.fail(error));
     }
+  }
+
+  get decoder(): FrameDecoder {
+    return this.inboundDecoder ?? this.createInbound().decoder;
+  }
+
+  get assembler(): MessageAssembler {
+    return this.inboundAssembler ?? this.createInbound().assembler;
   }
 
   get closeSent(): boolean {
@@ -160,6 +172,15 @@ export class Connection implements MessageSink, InboundMessageSink {
     // The close frame must follow every message accepted before it, including those still compressing.
     if (this.outflow?.busy === true) this.outflow.whenIdle(() => this.queueClose(payload));
     else this.queueClose(payload);
+  }
+
+  private createInbound(): { decoder: FrameDecoder; assembler: MessageAssembler } {
+    const compression = this.compression;
+    const assembler = new MessageAssembler(this, { maxMessageSize: this.maxMessageSize, compression });
+    const decoder = new FrameDecoder(assembler, { expectMasked: this.isServer, allowedRsv: compression ? Rsv.RSV1 : 0 });
+    this.inboundAssembler = assembler;
+    this.inboundDecoder = decoder;
+    return { decoder, assembler };
   }
 
   private queueClose(payload: Buffer): void {

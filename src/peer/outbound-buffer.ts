@@ -1,5 +1,6 @@
-import { applyMask, frameHeaderLength, writeFrameHeader } from '../frame/index.js';
+import { frameHeaderLength, maskInto, writeFrameHeader } from '../frame/index.js';
 import { MAX_SLAB_FRAME, reserveSlab, type SlabRegion } from './frame-slab.js';
+import { acquireLargeBuffer, releaseLargeBuffer } from './large-frame-pool.js';
 
 /** Where an OutboundBuffer sends its bytes. */
 export interface OutboundTransport {
@@ -22,7 +23,10 @@ export const COPY_THRESHOLD = 16 * 1024;
 export class OutboundBuffer {
   private readonly transport: OutboundTransport;
   private readonly masked: boolean;
-  private chunks: Buffer[] = [];
+  /** What the next batch will hand over; null while there is none, so an idle connection holds no array. */
+  private chunks: Buffer[] | null = null;
+  /** Pool buffers behind this batch's chunks, given back once the batch is written. */
+  private pooled: Buffer[] | null = null;
   /** The slab region the last chunk occupies, so adjacent frames extend it. */
   private openSlab: Buffer | null = null;
   private openStart = 0;
@@ -36,7 +40,6 @@ export class OutboundBuffer {
   /** Messages accepted but not yet framed (being compressed). */
   private heldBytes = 0;
   private heldMessages = 0;
-  private readonly region: SlabRegion = { buffer: EMPTY, offset: 0 };
 
   constructor(transport: OutboundTransport, masked: boolean) {
     this.transport = transport;
@@ -65,7 +68,7 @@ export class OutboundBuffer {
   }
 
   get isEmpty(): boolean {
-    return this.chunks.length === 0 && this.openSlab === null;
+    return this.chunks === null && this.openSlab === null;
   }
 
   addFrame(fin: boolean, rsv: number, opcode: number, payload: Uint8Array, isMessage: boolean): void {
@@ -75,18 +78,17 @@ export class OutboundBuffer {
     const masked = this.masked;
     if (masked || length <= COPY_THRESHOLD) {
       const target = frameLength <= MAX_SLAB_FRAME ? this.reserve(frameLength) : this.ownBuffer(frameLength);
-      const offset = this.region.offset;
+      const offset = region.offset;
       const payloadStart = writeFrameHeader(target, offset, fin, rsv, opcode, length, masked);
-      target.set(payload, payloadStart);
-      if (masked && length > 0) {
-        applyMask(target.subarray(payloadStart, payloadStart + length), target.subarray(payloadStart - 4, payloadStart));
-      }
+      // Masking copies as it goes: one pass over the payload, not a copy and then an XOR.
+      if (masked) maskInto(payload, target, payloadStart, target, payloadStart - 4);
+      else target.set(payload, payloadStart);
     } else {
       const headerLength = frameLength - length;
       const target = this.reserve(headerLength);
-      writeFrameHeader(target, this.region.offset, fin, rsv, opcode, length, false);
+      writeFrameHeader(target, region.offset, fin, rsv, opcode, length, false);
       this.closeSlab();
-      this.chunks.push(payload instanceof Buffer ? payload : Buffer.from(payload.buffer, payload.byteOffset, length));
+      (this.chunks ??= []).push(payload instanceof Buffer ? payload : Buffer.from(payload.buffer, payload.byteOffset, length));
     }
     this.pendingBytes += length;
     if (isMessage) this.pendingMessages++;
@@ -96,8 +98,8 @@ export class OutboundBuffer {
   flush(): void {
     this.closeSlab();
     const chunks = this.chunks;
-    if (chunks.length === 0) return;
-    this.chunks = [];
+    if (chunks === null) return;
+    this.chunks = null;
     const bytes = this.pendingBytes;
     const messages = this.pendingMessages;
     this.pendingBytes = 0;
@@ -105,7 +107,10 @@ export class OutboundBuffer {
     this.inFlightBytes += bytes;
     this.inFlightMessages += messages;
     const generation = this.generation;
+    const pooled = this.pooled;
+    this.pooled = null;
     this.transport.writeBatch(chunks, () => {
+      if (pooled !== null) for (const buffer of pooled) releaseLargeBuffer(buffer);
       if (generation !== this.generation) return;
       this.inFlightBytes -= bytes;
       this.inFlightMessages -= messages;
@@ -115,7 +120,8 @@ export class OutboundBuffer {
   /** Forgets everything not yet handed over (the connection is gone). */
   discard(): void {
     this.generation++;
-    this.chunks = [];
+    this.chunks = null;
+    this.pooled = null;
     this.openSlab = null;
     this.pendingBytes = 0;
     this.pendingMessages = 0;
@@ -126,7 +132,6 @@ export class OutboundBuffer {
   }
 
   private reserve(length: number): Buffer {
-    const region = this.region;
     reserveSlab(length, region);
     if (this.openSlab === region.buffer && this.openEnd === region.offset) {
       this.openEnd += length;
@@ -141,18 +146,24 @@ export class OutboundBuffer {
 
   private ownBuffer(length: number): Buffer {
     this.closeSlab();
-    const buffer = Buffer.allocUnsafe(length);
-    this.chunks.push(buffer);
-    this.region.offset = 0;
+    const buffer = acquireLargeBuffer(length);
+    (this.pooled ??= []).push(buffer);
+    (this.chunks ??= []).push(buffer.length === length ? buffer : buffer.subarray(0, length));
+    region.offset = 0;
     return buffer;
   }
 
   private closeSlab(): void {
     const slab = this.openSlab;
     if (slab === null) return;
-    this.chunks.push(slab.subarray(this.openStart, this.openEnd));
+    (this.chunks ??= []).push(slab.subarray(this.openStart, this.openEnd));
     this.openSlab = null;
   }
 }
 
-const EMPTY = Buffer.alloc(0);
+/**
+ * Where reserveSlab reports the region it handed out (and ownBuffer offset 0).
+ * Shared by every OutboundBuffer: it is read right after it is written, in
+ * the same synchronous call.
+ */
+const region: SlabRegion = { buffer: Buffer.alloc(0), offset: 0 };

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { CloseCode, isValidUtf8, ProtocolError } from '../frame/index.js';
 import { GodotError } from '../godot-error.js';
 import type { UpgradeRequest } from '../handshake/index.js';
+import { compactHeaders, expandHeaders, flatCopy, type CompactHeaders } from './compact-headers.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { resolveDeflateOption, type DeflateOptions, type DeflateSettings } from './deflate-options.js';
 import { scheduleFlush, type Flushable } from './flush-scheduler.js';
@@ -73,7 +74,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
   private selectedProtocol = '';
   private negotiatedExtensions = '';
   private requestedUrl = '';
-  private requestHeaders: Map<string, string> | null = null;
+  private requestHeaders: CompactHeaders = '';
   private remoteHost = '';
   private remotePort = 0;
   private readingPaused = false;
@@ -339,7 +340,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
 
   /** Server side: the request's headers (lower-case names). Client side: the response's. */
   getHandshakeHeaders(): ReadonlyMap<string, string> {
-    return this.requestHeaders ?? new Map();
+    return expandHeaders(this.requestHeaders);
   }
 
   /** Godot's per-frame poll. Node delivers I/O from its event loop, so there is nothing to pump. */
@@ -491,8 +492,8 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     owned[PEER] = this;
     this.socket = owned;
     this.selectedProtocol = protocol;
-    this.requestedUrl = requestedUrl;
-    this.requestHeaders = headers;
+    this.requestedUrl = flatCopy(requestedUrl);
+    this.requestHeaders = compactHeaders(headers);
     this.remoteHost = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
     this.outbound = new OutboundBuffer(this, !this.isServerSide);

@@ -1,0 +1,53 @@
+import WebSocket from 'ws';
+import { benchmarkPayload } from '../support/raw-websocket.js';
+import { openInBatches, type OpenLoadDriver } from './load-driver.js';
+
+/** The client-side baseline: ws's client (bufferutil installed), as an application would use it. */
+export const openWsDriver: OpenLoadDriver = async (spec, recorder, fail) => {
+  const payload = benchmarkPayload(spec.size);
+  let stopped = false;
+
+  const openOne = (): Promise<() => void> =>
+    new Promise((resolve, reject) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${spec.port}/`, { perMessageDeflate: false, maxPayload: 0 });
+      const sendTimes = new Float64Array(spec.inFlight);
+      let oldest = 0;
+      let verified = false;
+      socket.once('error', reject);
+      socket.once('open', () => {
+        socket.off('error', reject);
+        socket.on('error', (error) => stopped || fail(error));
+        socket.on('close', () => stopped || fail(new Error('The server closed a connection')));
+        sockets.push(socket);
+        resolve(() => {
+          sendTimes.fill(performance.now());
+          for (let i = 0; i < spec.inFlight; i++) socket.send(payload, { binary: true });
+        });
+      });
+      socket.on('message', (data: Buffer) => {
+        const now = performance.now();
+        if (!verified) {
+          if (!data.equals(payload)) fail(new Error('An echo differs from the message sent'));
+          verified = true;
+        } else if (data.length !== spec.size) {
+          fail(new Error(`Echo of ${data.length} bytes, sent ${spec.size}`));
+        }
+        recorder.echoed(now - sendTimes[oldest]!, data.length);
+        sendTimes[oldest] = now;
+        oldest = oldest + 1 === spec.inFlight ? 0 : oldest + 1;
+        if (!stopped) socket.send(payload, { binary: true });
+      });
+    });
+
+  const sockets: WebSocket[] = [];
+  const starters = await openInBatches(spec.connections, openOne);
+  return {
+    start() {
+      for (const start of starters) start();
+    },
+    stop() {
+      stopped = true;
+      for (const socket of sockets) socket.terminate();
+    },
+  };
+};

@@ -1,0 +1,74 @@
+/** One measured run: one subject, one cell, one round. */
+export interface RunResult {
+  messagesPerSecond: number;
+  megabytesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU of the load process during the window, in cores (1 = one core busy). */
+  loadCpu: number;
+  /** CPU of the server process during the window, in cores. */
+  serverCpu: number;
+}
+
+export interface Cell {
+  size: number;
+  connections: number;
+}
+
+export type Subject = 'gdws' | 'ws';
+export const SUBJECTS: readonly Subject[] = ['gdws', 'ws'];
+
+export interface CellResults {
+  cell: Cell;
+  runs: Record<Subject, RunResult[]>;
+}
+
+export interface MemoryResult {
+  subject: Subject;
+  connections: number;
+  rssBefore: number;
+  rssAfter: number;
+  /** Resident bytes of V8's young generation: empty after the forced GCs, but its size follows recent allocation bursts. */
+  youngBefore: number;
+  youngAfter: number;
+  heapBefore: number;
+  heapAfter: number;
+}
+
+/**
+ * Per idle connection: 'held' is RSS growth without the young generation's
+ * growth (what the connections hold), 'rss' the raw RSS growth, 'young' the
+ * young generation's growth alone, 'heap' the JS heap's.
+ */
+export function perConnection(result: MemoryResult, kind: 'held' | 'rss' | 'young' | 'heap'): number {
+  const young = result.youngAfter - result.youngBefore;
+  const rss = result.rssAfter - result.rssBefore;
+  const bytes = kind === 'held' ? rss - young : kind === 'rss' ? rss : kind === 'young' ? young : result.heapAfter - result.heapBefore;
+  return bytes / result.connections;
+}
+
+export function median(values: number[]): number {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function medianOf(runs: RunResult[], key: keyof RunResult): number {
+  return median(runs.map((run) => run[key]));
+}
+
+/** gdws/ws ratio of median messages/s. */
+export function throughputRatio(results: CellResults): number {
+  return medianOf(results.runs.gdws, 'messagesPerSecond') / medianOf(results.runs.ws, 'messagesPerSecond');
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes >= 1 << 20) return `${bytes / (1 << 20)} MiB`;
+  if (bytes >= 1024) return `${bytes / 1024} KiB`;
+  return `${bytes} B`;
+}
+
+export function cellLabel(cell: Cell): string {
+  return `${formatSize(cell.size)} × ${cell.connections}`;
+}

@@ -1,0 +1,103 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DriverName, LoadClientMessage, LoadRun } from '../load-client.js';
+import { nextMessage, ServerProcess, startNode, stopChild } from './bench-process.js';
+import { IN_FLIGHT, roundOrder, type Options } from './bench-options.js';
+import { cellLabel, SUBJECTS, throughputRatio, type Cell, type CellResults, type RunResult, type Subject } from './results.js';
+
+/** Echo throughput runs: one server process and one load process per run, each fresh. */
+
+const benchDirectory = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const SERVER_SCRIPTS: Record<Subject, string> = { gdws: join(benchDirectory, 'echo-server.js'), ws: join(benchDirectory, 'ws-echo-server.js') };
+const RAW_ECHO_SERVER = join(benchDirectory, 'raw-echo-server.js');
+const LOAD_CLIENT = join(benchDirectory, 'load-client.js');
+
+export const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** One load process against one already-running server. */
+async function measure(run: LoadRun, cpu: number | undefined): Promise<RunResult> {
+  const child = startNode(LOAD_CLIENT, [JSON.stringify(run)], { cpu });
+  try {
+    const outcome = await nextMessage(
+      child,
+      (message) => {
+        const typed = message as LoadClientMessage;
+        if (typed.type === 'error') return new Error(`${run.driver} load client: ${typed.message}`);
+        return typed.type === 'sample' ? typed.sample : undefined;
+      },
+      90_000 + run.warmupMs + run.windowMs,
+    );
+    if (outcome instanceof Error) throw outcome;
+    return {
+      messagesPerSecond: outcome.messages / outcome.seconds,
+      megabytesPerSecond: outcome.payloadBytes / outcome.seconds / 1e6,
+      p50Ms: outcome.p50Ms,
+      p99Ms: outcome.p99Ms,
+      loadCpu: outcome.cpuCores,
+      serverCpu: outcome.serverCpuCores,
+    };
+  } finally {
+    await stopChild(child);
+  }
+}
+
+const FAILED_RUN: RunResult = { messagesPerSecond: NaN, megabytesPerSecond: NaN, p50Ms: NaN, p99Ms: NaN, loadCpu: NaN, serverCpu: NaN };
+
+function describe(result: RunResult): string {
+  const microsPerMessage = (cores: number): string => ((cores / result.messagesPerSecond) * 1e6).toFixed(2);
+  return (
+    `${Math.round(result.messagesPerSecond).toLocaleString('en-US')} msg/s, p50 ${result.p50Ms.toFixed(2)} ms, ` +
+    `load CPU ${Math.round(result.loadCpu * 100)}% (${microsPerMessage(result.loadCpu)} µs/msg), ` +
+    `server CPU ${Math.round(result.serverCpu * 100)}% (${microsPerMessage(result.serverCpu)} µs/msg)`
+  );
+}
+
+/**
+ * Every cell, round by round, subjects alternating (gdws, ws, gdws, ws, ...).
+ * `side` server: the subject is the server, the raw driver loads it.
+ * `side` client: the subject is the client, the raw echo server answers.
+ */
+export async function throughput(side: 'server' | 'client', options: Options): Promise<CellResults[]> {
+  const cells: Cell[] = options.sizes.flatMap((size) => options.connectionCounts.map((connections) => ({ size, connections })));
+  const total = cells.length * options.rounds * SUBJECTS.length;
+  let done = 0;
+  const all: CellResults[] = [];
+  for (const cell of cells) {
+    const results: CellResults = { cell, runs: { gdws: [], ws: [] } };
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const subject of roundOrder(round)) {
+        done++;
+        const pin = options.pinning;
+        // The measured process gets the subject CPU: the server on the server side, the client on the client side.
+        const serverCpu = pin === null ? undefined : side === 'server' ? pin.subject : pin.peer;
+        const loadCpu = pin === null ? undefined : side === 'server' ? pin.peer : pin.subject;
+        const server = await ServerProcess.start(side === 'server' ? SERVER_SCRIPTS[subject] : RAW_ECHO_SERVER, { cpu: serverCpu });
+        const driver: DriverName = side === 'server' ? 'raw' : subject;
+        let result: RunResult;
+        try {
+          result = await measure({
+            driver,
+            serverPid: server.pid,
+            port: server.port,
+            size: cell.size,
+            connections: cell.connections,
+            inFlight: IN_FLIGHT,
+            warmupMs: options.warmupMs,
+            windowMs: options.windowMs,
+          }, loadCpu);
+          progress(`[${side} ${done}/${total}] ${cellLabel(cell)} ${subject} round ${round}: ${describe(result)}`);
+        } catch (error) {
+          result = FAILED_RUN;
+          progress(`[${side} ${done}/${total}] ${cellLabel(cell)} ${subject} round ${round}: FAILED: ${(error as Error).message}`);
+        } finally {
+          await server.stop();
+        }
+        results.runs[subject].push(result);
+      }
+    }
+    progress(`  ${side} ${cellLabel(cell)}: gdws/ws = ${throughputRatio(results).toFixed(2)}×`);
+    all.push(results);
+  }
+  return all;
+}
+
