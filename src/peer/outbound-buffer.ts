@@ -1,6 +1,5 @@
 import { frameHeaderLength, maskInto, writeFrameHeader } from '../frame/index.js';
 import { MAX_SLAB_FRAME, reserveSlab, type SlabRegion } from './frame-slab.js';
-import { acquireLargeBuffer, releaseLargeBuffer } from './large-frame-pool.js';
 
 /** Where an OutboundBuffer sends its bytes. */
 export interface OutboundTransport {
@@ -25,8 +24,6 @@ export class OutboundBuffer {
   private readonly masked: boolean;
   /** What the next batch will hand over; null while there is none, so an idle connection holds no array. */
   private chunks: Buffer[] | null = null;
-  /** Pool buffers behind this batch's chunks, given back once the batch is written. */
-  private pooled: Buffer[] | null = null;
   /** The slab region the last chunk occupies, so adjacent frames extend it. */
   private openSlab: Buffer | null = null;
   private openStart = 0;
@@ -107,10 +104,7 @@ export class OutboundBuffer {
     this.inFlightBytes += bytes;
     this.inFlightMessages += messages;
     const generation = this.generation;
-    const pooled = this.pooled;
-    this.pooled = null;
     this.transport.writeBatch(chunks, () => {
-      if (pooled !== null) for (const buffer of pooled) releaseLargeBuffer(buffer);
       if (generation !== this.generation) return;
       this.inFlightBytes -= bytes;
       this.inFlightMessages -= messages;
@@ -121,7 +115,6 @@ export class OutboundBuffer {
   discard(): void {
     this.generation++;
     this.chunks = null;
-    this.pooled = null;
     this.openSlab = null;
     this.pendingBytes = 0;
     this.pendingMessages = 0;
@@ -146,9 +139,8 @@ export class OutboundBuffer {
 
   private ownBuffer(length: number): Buffer {
     this.closeSlab();
-    const buffer = acquireLargeBuffer(length);
-    (this.pooled ??= []).push(buffer);
-    (this.chunks ??= []).push(buffer.length === length ? buffer : buffer.subarray(0, length));
+    const buffer = Buffer.allocUnsafe(length);
+    (this.chunks ??= []).push(buffer);
     region.offset = 0;
     return buffer;
   }
