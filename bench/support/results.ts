@@ -26,25 +26,21 @@ export interface CellResults {
 export interface MemoryResult {
   subject: Subject;
   connections: number;
+  /** Settled readings (see bench/support/memory-runs.ts): before the connections opened, and with them open and idle. */
   rssBefore: number;
   rssAfter: number;
-  /** Resident bytes of V8's young generation: empty after the forced GCs, but its size follows recent allocation bursts. */
-  youngBefore: number;
-  youngAfter: number;
   heapBefore: number;
   heapAfter: number;
+  /** RSS one second after the last connection opened: V8's young generation is still grown from the handshake burst. */
+  rssSoon: number;
+  /** Seconds the connections sat idle before the settled reading. */
+  idleSeconds: number;
 }
 
-/**
- * Per idle connection: 'held' is RSS growth without the young generation's
- * growth (what the connections hold), 'rss' the raw RSS growth, 'young' the
- * young generation's growth alone, 'heap' the JS heap's.
- */
-export function perConnection(result: MemoryResult, kind: 'held' | 'rss' | 'young' | 'heap'): number {
-  const young = result.youngAfter - result.youngBefore;
-  const rss = result.rssAfter - result.rssBefore;
-  const bytes = kind === 'held' ? rss - young : kind === 'rss' ? rss : kind === 'young' ? young : result.heapAfter - result.heapBefore;
-  return bytes / result.connections;
+/** Per idle connection: 'rss' the settled RSS growth, 'soon' the growth one second after opening, 'heap' the JS heap's growth. */
+export function perConnection(result: MemoryResult, kind: 'rss' | 'soon' | 'heap'): number {
+  const after = kind === 'rss' ? result.rssAfter - result.rssBefore : kind === 'soon' ? result.rssSoon - result.rssBefore : result.heapAfter - result.heapBefore;
+  return after / result.connections;
 }
 
 export function median(values: number[]): number {
