@@ -5,16 +5,25 @@ import { MAX_SLAB_FRAME, reserveSlab, type SlabRegion } from './frame-slab.js';
 export interface OutboundTransport {
   /** Called when the buffer goes from empty to non-empty: arrange for `flush()` soon. */
   scheduleFlush(): void;
+  /**
+   * Whether a batch should leave every EARLY_FLUSH_FRAMES frames rather than
+   * once per turn: when the process serves one connection at a time, so the
+   * peer can start on the first frames (see flush-scheduler.ts).
+   */
+  flushEarly(): boolean;
   /** Writes a batch in order; `written` runs once the kernel has all of it (or the write failed). */
   writeBatch(chunks: Buffer[], written: () => void): void;
 }
 
 /** Payloads up to this size are copied into the frame, so the caller may reuse its buffer at once. */
 export const COPY_THRESHOLD = 16 * 1024;
+/** Frames per write when flushing early; 2 and 8 gave less in bench/e2e.ts's one-connection cells. */
+export const EARLY_FLUSH_FRAMES = 4;
 
 /**
  * Encodes outgoing frames and batches them: every frame produced in one turn
- * of the event loop leaves in one write. Small frames are packed contiguously
+ * of the event loop leaves in one write (or every few frames, when the
+ * transport asks for that). Small frames are packed contiguously
  * (one buffer for many messages); large unmasked payloads go out as views.
  * It also keeps Godot's accounting: payload bytes and messages accepted but
  * not yet handed to the kernel.
@@ -37,6 +46,8 @@ export class OutboundBuffer {
   /** Messages accepted but not yet framed (being compressed). */
   private heldBytes = 0;
   private heldMessages = 0;
+  /** Frames added since the last flush, for early flushing. */
+  private framesSinceFlush = 0;
 
   constructor(transport: OutboundTransport, masked: boolean) {
     this.transport = transport;
@@ -89,10 +100,12 @@ export class OutboundBuffer {
     }
     this.pendingBytes += length;
     if (isMessage) this.pendingMessages++;
+    if (++this.framesSinceFlush >= EARLY_FLUSH_FRAMES && this.transport.flushEarly()) this.flush();
   }
 
   /** Hands everything buffered to the transport in one batch. */
   flush(): void {
+    this.framesSinceFlush = 0;
     this.closeSlab();
     const chunks = this.chunks;
     if (chunks === null) return;

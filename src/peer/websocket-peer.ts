@@ -6,7 +6,7 @@ import type { UpgradeRequest } from '../handshake/index.js';
 import { compactHeaders, expandHeaders, flatCopy, type CompactHeaders } from './compact-headers.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { resolveDeflateOption, type DeflateOptions, type DeflateSettings } from './deflate-options.js';
-import { scheduleFlush, type Flushable } from './flush-scheduler.js';
+import { scheduleFlush, servingOneConnection, type Flushable } from './flush-scheduler.js';
 import { OutboundBuffer, type OutboundTransport } from './outbound-buffer.js';
 import { PacketQueue } from './packet-queue.js';
 import { positiveInteger } from './peer-config.js';
@@ -418,6 +418,10 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
 
   flushNow(): void {
     this.outbound?.flush();
+  }
+
+  flushEarly(): boolean {
+    return servingOneConnection();
   }
 
   writeBatch(chunks: Buffer[], written: () => void): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rsv } from '../../src/frame/index.js';
 import { OutboundBuffer } from '../../src/peer/index.js';
+import { EARLY_FLUSH_FRAMES } from '../../src/peer/outbound-buffer.js';
 import { FakeTransport } from './support/fake-transport.js';
 import { describeDifference, Op, patterned, sameBytes } from './support/wire.js';
 
@@ -30,6 +31,21 @@ describe('OutboundBuffer', () => {
       expect(frames.slice(0, 500).map((f) => f.payload.toString())).toEqual(Array.from({ length: 500 }, (_, i) => `message ${i}`));
       expect(frames[500]).toMatchObject({ opcode: Op.PING, fin: true });
       expect(out.isEmpty).toBe(true);
+    });
+
+    it('hands frames over every EARLY_FLUSH_FRAMES frames when the transport asks for early flushes, in order', () => {
+      const { transport, out } = buffer(true);
+      transport.early = true;
+      for (let i = 0; i < 2 * EARLY_FLUSH_FRAMES + 2; i++) out.addFrame(true, 0, Op.BINARY, Buffer.from(`message ${i}`), true);
+      expect(transport.batches).toHaveLength(2);
+      expect(out.queuedMessages).toBe(2 * EARLY_FLUSH_FRAMES + 2);
+      out.flush();
+      expect(transport.batches).toHaveLength(3);
+      expect(transport.frames().map((f) => f.payload.toString())).toEqual(Array.from({ length: 2 * EARLY_FLUSH_FRAMES + 2 }, (_, i) => `message ${i}`));
+      // After an early flush the next frame asks for a flush again, so the rest is never stranded.
+      expect(transport.flushRequests).toBe(3);
+      transport.completeWrites();
+      expect(out.queuedMessages).toBe(0);
     });
 
     it('asks for a flush again once the previous batch is handed over, and not for an empty flush', () => {

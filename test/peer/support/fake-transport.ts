@@ -11,6 +11,8 @@ export interface RecordedBatch {
 /** An OutboundTransport that keeps every batch, so tests can inspect it and complete writes when they choose. */
 export class FakeTransport implements OutboundTransport {
   flushRequests = 0;
+  /** What flushEarly() answers. */
+  early = false;
   readonly batches: RecordedBatch[] = [];
   private readonly reader = new FrameParser();
   private readonly decoded: WireFrame[] = [];
@@ -19,6 +21,10 @@ export class FakeTransport implements OutboundTransport {
 
   scheduleFlush(): void {
     this.flushRequests++;
+  }
+
+  flushEarly(): boolean {
+    return this.early;
   }
 
   writeBatch(chunks: Buffer[], written: () => void): void {
