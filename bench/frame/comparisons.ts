@@ -11,7 +11,7 @@ import {
   writeFrameHeader,
 } from '../../src/frame/index.js';
 import type { Comparison } from './timing.js';
-import { maskedFrameStream, mixedScriptText, randomBytes, slices } from './workloads.js';
+import { maskedFrameStream, mixedScriptText, randomBytes, slices, slicesOfReads } from './workloads.js';
 import { wsBufferUtil, WsReceiver, WsSender, wsValidation } from './ws-internals.js';
 
 const FRAME_COUNT = 1_000_000;
@@ -250,10 +250,10 @@ function utf8FragmentsComparison(text: Buffer): Comparison {
 
 /** Both sides end with the message as one buffer, as a receiver must deliver it. */
 function utf8FragmentsReassembledComparison(text: Buffer): Comparison {
-  const fragments = slices(text, 1024);
+  const fragments = slicesOfReads(text, 1024, 64 * 1024);
   const validator = new Utf8Validator();
   return {
-    name: 'validate + reassemble 64 MiB UTF-8 from 1 KiB fragments',
+    name: 'validate + reassemble 64 MiB UTF-8 from 1 KiB fragments in 64 KiB socket reads',
     unit: 'GB/s',
     gdws: {
       run: () => {

@@ -50,6 +50,21 @@ export function randomBytes(length: number): Buffer {
   return bytes;
 }
 
+/**
+ * `size`-byte pieces of `buffer` as a decoder hands them over from socket
+ * reads: each run of `readSize` bytes copied into a buffer of its own (Node
+ * gives every read its own exactly-sized memory), the pieces views into it.
+ */
+export function slicesOfReads(buffer: Buffer, size: number, readSize: number): Buffer[] {
+  const pieces: Buffer[] = [];
+  for (let start = 0; start < buffer.length; start += readSize) {
+    const read = Buffer.allocUnsafeSlow(Math.min(readSize, buffer.length - start));
+    buffer.copy(read, 0, start, start + read.length);
+    pieces.push(...slices(read, size));
+  }
+  return pieces;
+}
+
 export function slices(buffer: Buffer, size: number): Buffer[] {
   const pieces: Buffer[] = [];
   for (let offset = 0; offset < buffer.length; offset += size) pieces.push(buffer.subarray(offset, offset + size));

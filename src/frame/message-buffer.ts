@@ -2,11 +2,15 @@ const EMPTY = Buffer.alloc(0);
 /** Pieces smaller than this are copied together rather than kept as views. */
 const SMALL_PIECE = 512;
 /**
- * A view keeps its whole underlying chunk alive. Keep one only when the piece
- * is at least this share of that chunk, so a peer cannot make us hold 64 KiB
- * reads for a few hundred bytes each (memory stays within 4x of the message).
+ * A view keeps its whole underlying chunk alive. Views are kept only while
+ * the chunks they pin, counted once each, stay within this many times the
+ * bytes viewed (plus PIN_ALLOWANCE), so a peer cannot make us hold 64 KiB
+ * reads for a few hundred bytes each; many fragments sharing one socket read
+ * pin it once and need no copy.
  */
 const MIN_SHARE_OF_CHUNK = 4;
+/** One socket read: what the first views of a message may pin before the share rule applies. */
+const PIN_ALLOWANCE = 64 * 1024;
 const SLAB_SIZE = 16384;
 
 /**
@@ -26,6 +30,10 @@ export class MessageBuffer {
   private expected = 0;
   /** The exact-size buffer, once `expect` announced a size and enough of it has arrived. */
   private whole: Buffer | null = null;
+  /** The chunk the last view lies in, the bytes of all chunks pinned by views, and the bytes those views cover. */
+  private lastPinned: ArrayBufferLike | null = null;
+  private pinnedBytes = 0;
+  private viewedBytes = 0;
 
   get byteLength(): number {
     return this.total;
@@ -60,16 +68,18 @@ export class MessageBuffer {
     }
     this.total += length;
     if (this.parts.length === 0 && this.slab === null) {
+      // Not yet counted as pinning: most messages are this one piece, handed on as it is.
       this.parts.push(piece);
       return;
     }
+    if (this.lastPinned === null && this.parts.length === 1 && this.slab === null) this.countPinned(this.parts[0]!);
     if (this.expected > 0 && this.total * 2 >= this.expected && this.total <= this.expected) {
       this.gatherInto(Buffer.allocUnsafe(this.expected), piece);
       return;
     }
-    if (length >= SMALL_PIECE && length * MIN_SHARE_OF_CHUNK >= piece.buffer.byteLength) {
+    if (length >= SMALL_PIECE && this.mayView(piece)) {
       this.flushSlab();
-      this.parts.push(piece);
+      this.keepView(piece);
       return;
     }
     if (length > SLAB_SIZE) {
@@ -90,22 +100,43 @@ export class MessageBuffer {
   /** The whole message; the buffer is empty again afterwards. */
   take(): Buffer {
     const whole = this.whole;
+    const total = this.total;
+    this.total = 0;
+    this.expected = 0;
+    if (this.lastPinned !== null) {
+      this.lastPinned = null;
+      this.pinnedBytes = 0;
+      this.viewedBytes = 0;
+    }
     if (whole !== null) {
-      const total = this.total;
       this.whole = null;
-      this.total = 0;
-      this.expected = 0;
       return total === whole.length ? whole : whole.subarray(0, total);
     }
     this.flushSlab();
     const parts = this.parts;
-    const total = this.total;
     this.parts = [];
-    this.total = 0;
-    this.expected = 0;
     if (parts.length === 0) return EMPTY;
     if (parts.length === 1) return parts[0]!;
     return Buffer.concat(parts, total);
+  }
+
+  private mayView(piece: Buffer): boolean {
+    const pinned = piece.buffer === this.lastPinned ? this.pinnedBytes : this.pinnedBytes + piece.buffer.byteLength;
+    return pinned <= (this.viewedBytes + piece.length) * MIN_SHARE_OF_CHUNK + PIN_ALLOWANCE;
+  }
+
+  private keepView(piece: Buffer): void {
+    this.countPinned(piece);
+    this.parts.push(piece);
+  }
+
+  private countPinned(piece: Buffer): void {
+    const chunk = piece.buffer;
+    if (chunk !== this.lastPinned) {
+      this.lastPinned = chunk;
+      this.pinnedBytes += chunk.byteLength;
+    }
+    this.viewedBytes += piece.length;
   }
 
   /** Switches to the exact-size buffer: what was collected so far, then `piece`. */
