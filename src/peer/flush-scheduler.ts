@@ -1,13 +1,14 @@
 /**
- * Flushes every connection that produced frames during this turn of the event
- * loop, once, after the current JavaScript stack: many sends, one write per
- * socket, and one scheduled callback for all connections.
+ * Flushes every connection that produced frames during this iteration of the
+ * event loop, once, in its check phase: after every socket read of the poll
+ * phase (libuv may read one socket several times there), so many sends make
+ * one write per socket, with one scheduled callback for all connections.
  *
  * It also tells whether the loop is serving one connection at a time. Then
  * the process goes idle after each batch, waiting on its peer, and one write
  * per batch makes the two sides take turns; writing every few frames instead
  * lets the peer start on the first replies while the rest are produced. When
- * a loop iteration serves several connections, the CPU is the limit and one
+ * an iteration serves several connections, the CPU is the limit and one
  * write per batch is cheaper.
  */
 export interface Flushable {
@@ -16,16 +17,14 @@ export interface Flushable {
 
 let dirty: Flushable[] = [];
 let scheduled = false;
-/** Batches flushed during this loop iteration, counted until its check phase. */
-let batchesThisIteration = 0;
-let iterationEndScheduled = false;
+/** Whether the last flush served one connection only. */
 let oneConnectionAtATime = true;
 
 export function scheduleFlush(target: Flushable): void {
   dirty.push(target);
   if (!scheduled) {
     scheduled = true;
-    process.nextTick(flushAll);
+    setImmediate(flushAll);
   }
 }
 
@@ -38,16 +37,11 @@ function flushAll(): void {
   const batch = dirty;
   dirty = [];
   scheduled = false;
-  batchesThisIteration++;
-  if (!iterationEndScheduled) {
-    iterationEndScheduled = true;
-    setImmediate(endIteration);
-  }
+  oneConnectionAtATime = batch.length <= 1 || allSame(batch);
   for (let i = 0; i < batch.length; i++) batch[i]!.flushNow();
 }
 
-function endIteration(): void {
-  iterationEndScheduled = false;
-  oneConnectionAtATime = batchesThisIteration <= 1;
-  batchesThisIteration = 0;
+function allSame(batch: Flushable[]): boolean {
+  for (let i = 1; i < batch.length; i++) if (batch[i] !== batch[0]) return false;
+  return true;
 }

@@ -84,6 +84,8 @@ describe.each([
     const first = nextEvent(serverPeer, 'dataReceived');
     expect(client.sendText('first')).toBe(GodotError.OK);
     await first;
+    // The server may read 'first' before the client hears that its write completed.
+    await waitUntil(() => client.getCurrentOutboundBufferedAmount() === 0, "the client to hear that 'first' was written");
 
     const big = Buffer.alloc(BIG_MESSAGE_BYTES);
     for (let offset = 0; offset < big.length; offset += 4096) big.writeUInt32BE(offset, offset);

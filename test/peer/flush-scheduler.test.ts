@@ -11,53 +11,71 @@ function target(): Flushable & { flushes: number } {
   };
 }
 
-/** Each socket read is its own callback with its own nextTick queue; this stands for one. */
-function readCallback(targets: Flushable[]): Promise<void> {
+/** Stands for one socket read: its own callback, with its own nextTick queue drained after it. */
+function readCallback(run: () => void): Promise<void> {
   return new Promise((resolve) => {
     setImmediate(() => {
-      for (const t of targets) scheduleFlush(t);
-      resolve();
+      run();
+      process.nextTick(resolve);
     });
   });
 }
 
 describe('flush scheduler', () => {
-  it('flushes after the current stack, with one scheduled callback for every target', async () => {
+  it('flushes in the check phase, after the reads of the iteration and their nextTicks, not before', async () => {
     const a = target();
-    scheduleFlush(a);
-    scheduleFlush(a);
-    expect(a.flushes).toBe(0);
-    await new Promise((resolve) => process.nextTick(resolve));
-    expect(a.flushes).toBe(2);
-  });
-
-  it('reports one connection at a time after an iteration with one batch, and not after one with several', async () => {
-    const a = target();
-    const b = target();
-    await readCallback([a]);
-    await nextIteration();
-    await nextIteration();
-    expect(servingOneConnection()).toBe(true);
-
-    // Two batches in one loop iteration: two read callbacks before the check phase.
+    let flushesSeenByNextTick = -1;
     await new Promise<void>((resolve) => {
-      setImmediate(() => {
+      setTimeout(() => {
+        scheduleFlush(a);
         scheduleFlush(a);
         process.nextTick(() => {
-          // flushAll for a has run by now (it was queued first); b's batch is a second one in this iteration.
-          scheduleFlush(b);
+          flushesSeenByNextTick = a.flushes;
           resolve();
         });
       });
     });
+    expect(flushesSeenByNextTick).toBe(0);
     await nextIteration();
+    expect(a.flushes).toBe(2);
+  });
+
+  it('gathers every read callback of one iteration into one flush', async () => {
+    const a = target();
+    const b = target();
+    let flushedBetween = -1;
+    // Two I/O-like callbacks queued for the same phase, as two socket reads would be.
+    await Promise.all([
+      readCallback(() => scheduleFlush(a)),
+      readCallback(() => {
+        flushedBetween = a.flushes;
+        scheduleFlush(b);
+      }),
+    ]);
+    await nextIteration();
+    expect(flushedBetween).toBe(0);
+    expect([a.flushes, b.flushes]).toEqual([1, 1]);
+  });
+
+  it('reports one connection at a time after a flush of one connection, and not after a flush of several', async () => {
+    const a = target();
+    const b = target();
+    await readCallback(() => {
+      scheduleFlush(a);
+      scheduleFlush(a);
+    });
+    await nextIteration();
+    expect(servingOneConnection()).toBe(true);
+
+    await readCallback(() => {
+      scheduleFlush(a);
+      scheduleFlush(b);
+    });
     await nextIteration();
     expect(servingOneConnection()).toBe(false);
 
-    await readCallback([a, b]);
+    await readCallback(() => scheduleFlush(b));
     await nextIteration();
-    await nextIteration();
-    // Both in one batch: the loop ran one batch in that iteration.
     expect(servingOneConnection()).toBe(true);
   });
 });
