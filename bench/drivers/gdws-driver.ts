@@ -1,6 +1,6 @@
 import { GodotError, WebSocketPeer, WriteMode } from '../../src/index.js';
 import { benchmarkPayload } from '../support/raw-websocket.js';
-import { openInBatches, type OpenLoadDriver } from './load-driver.js';
+import { EchoTracker, openInBatches, type OpenLoadDriver } from './load-driver.js';
 
 const LARGE_BUFFER = 256 * 1024 * 1024;
 
@@ -20,29 +20,17 @@ export const openGdwsDriver: OpenLoadDriver = async (spec, recorder, fail) => {
     peer.maxQueuedPackets = 1 << 20;
     const result = await peer.connectToUrl(`ws://127.0.0.1:${spec.port}/`);
     if (result !== GodotError.OK) throw new Error(`gdws connect failed: ${peer.lastError?.message ?? result}`);
-    const sendTimes = new Float64Array(spec.inFlight);
-    let oldest = 0;
-    let verified = false;
+    const echoes = new EchoTracker(spec, payload, recorder, fail);
     peer.on('connectionClosed', () => stopped || fail(new Error('The server closed a connection')));
     peer.on('dataReceived', () => {
       while (peer.getAvailablePacketCount() > 0) {
-        const data = peer.getPacket();
-        const now = performance.now();
-        if (!verified) {
-          if (!data.equals(payload)) fail(new Error('An echo differs from the message sent'));
-          verified = true;
-        } else if (data.length !== spec.size) {
-          fail(new Error(`Echo of ${data.length} bytes, sent ${spec.size}`));
-        }
-        recorder.echoed(now - sendTimes[oldest]!, data.length);
-        sendTimes[oldest] = now;
-        oldest = oldest + 1 === spec.inFlight ? 0 : oldest + 1;
+        echoes.echoed(peer.getPacket());
         if (!stopped) send(peer);
       }
     });
     peersToClose.push(peer);
     return () => {
-      sendTimes.fill(performance.now());
+      echoes.started();
       for (let i = 0; i < spec.inFlight; i++) send(peer);
     };
   };

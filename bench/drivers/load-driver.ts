@@ -27,3 +27,42 @@ export async function openInBatches<T>(count: number, open: (index: number) => P
   }
   return opened;
 }
+
+/**
+ * One client connection's view of its echoes: checks the first byte for byte
+ * (and the size of the rest), and times each against the send it answers
+ * (echoes come back in send order, `inFlight` at a time).
+ */
+export class EchoTracker {
+  private readonly sendTimes: Float64Array;
+  private oldest = 0;
+  private verified = false;
+
+  constructor(
+    private readonly spec: LoadSpec,
+    private readonly payload: Buffer,
+    private readonly recorder: LoadRecorder,
+    private readonly fail: (error: Error) => void,
+  ) {
+    this.sendTimes = new Float64Array(spec.inFlight);
+  }
+
+  /** The first `inFlight` messages are being sent now. */
+  started(): void {
+    this.sendTimes.fill(performance.now());
+  }
+
+  /** An echo arrived; the caller sends the next message right after. */
+  echoed(data: Buffer): void {
+    const now = performance.now();
+    if (!this.verified) {
+      if (!data.equals(this.payload)) this.fail(new Error('An echo differs from the message sent'));
+      this.verified = true;
+    } else if (data.length !== this.spec.size) {
+      this.fail(new Error(`Echo of ${data.length} bytes, sent ${this.spec.size}`));
+    }
+    this.recorder.echoed(now - this.sendTimes[this.oldest]!, data.length);
+    this.sendTimes[this.oldest] = now;
+    this.oldest = this.oldest + 1 === this.spec.inFlight ? 0 : this.oldest + 1;
+  }
+}

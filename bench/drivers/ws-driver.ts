@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { benchmarkPayload } from '../support/raw-websocket.js';
-import { openInBatches, type OpenLoadDriver } from './load-driver.js';
+import { EchoTracker, openInBatches, type OpenLoadDriver } from './load-driver.js';
 
 /** The client-side baseline: ws's client (bufferutil installed), as an application would use it. */
 export const openWsDriver: OpenLoadDriver = async (spec, recorder, fail) => {
@@ -10,9 +10,7 @@ export const openWsDriver: OpenLoadDriver = async (spec, recorder, fail) => {
   const openOne = (): Promise<() => void> =>
     new Promise((resolve, reject) => {
       const socket = new WebSocket(`ws://127.0.0.1:${spec.port}/`, { perMessageDeflate: false, maxPayload: 0 });
-      const sendTimes = new Float64Array(spec.inFlight);
-      let oldest = 0;
-      let verified = false;
+      const echoes = new EchoTracker(spec, payload, recorder, fail);
       socket.once('error', reject);
       socket.once('open', () => {
         socket.off('error', reject);
@@ -20,21 +18,12 @@ export const openWsDriver: OpenLoadDriver = async (spec, recorder, fail) => {
         socket.on('close', () => stopped || fail(new Error('The server closed a connection')));
         sockets.push(socket);
         resolve(() => {
-          sendTimes.fill(performance.now());
+          echoes.started();
           for (let i = 0; i < spec.inFlight; i++) socket.send(payload, { binary: true });
         });
       });
       socket.on('message', (data: Buffer) => {
-        const now = performance.now();
-        if (!verified) {
-          if (!data.equals(payload)) fail(new Error('An echo differs from the message sent'));
-          verified = true;
-        } else if (data.length !== spec.size) {
-          fail(new Error(`Echo of ${data.length} bytes, sent ${spec.size}`));
-        }
-        recorder.echoed(now - sendTimes[oldest]!, data.length);
-        sendTimes[oldest] = now;
-        oldest = oldest + 1 === spec.inFlight ? 0 : oldest + 1;
+        echoes.echoed(data);
         if (!stopped) socket.send(payload, { binary: true });
       });
     });
