@@ -104,11 +104,17 @@ export class MessageAssembler implements FrameSink {
       (this.control ??= new MessageBuffer()).append(piece);
       return;
     }
-    if (this.validating && !(this.validator ??= new Utf8Validator()).push(piece)) {
-      this.abandonMessage();
-      throw new ProtocolError(CloseCode.INVALID_PAYLOAD, 'Text message is not valid UTF-8');
-    }
+    if (this.validating) this.validate(piece);
     (this.data ??= new MessageBuffer()).append(piece);
+  }
+
+  onMaskedFrameData(piece: Buffer, key: Buffer, phase: number): boolean {
+    const data = this.data;
+    if (this.frameIsControl || data === null) return false;
+    const unmasked = data.appendMasked(piece, key, phase);
+    if (unmasked === null) return false;
+    if (this.validating) this.validate(unmasked);
+    return true;
   }
 
   onFrameEnd(): void {
@@ -127,6 +133,14 @@ export class MessageAssembler implements FrameSink {
     const data = this.data === null ? EMPTY : this.data.take();
     this.messageOpcode = NO_MESSAGE;
     this.sink.onMessage(opcode, data, compressed);
+  }
+
+  /** Fails at the piece holding the first invalid byte (fail-fast). */
+  private validate(piece: Buffer): void {
+    if (!(this.validator ??= new Utf8Validator()).push(piece)) {
+      this.abandonMessage();
+      throw new ProtocolError(CloseCode.INVALID_PAYLOAD, 'Text message is not valid UTF-8');
+    }
   }
 
   private abandonMessage(): void {

@@ -10,6 +10,13 @@ export interface FrameSink {
   onFrameStart(fin: boolean, rsv: number, opcode: number, payloadLength: number): void;
   /** The next unmasked piece of the current payload: a view into the pushed chunk, not a copy. */
   onFrameData(piece: Buffer): void;
+  /**
+   * Optional: offered a still-masked piece of at least UNMASK_INTO_SINK_MIN
+   * bytes first. A sink that copies payloads anyway can unmask while it
+   * copies (one pass fewer) and return true; false has the decoder unmask the
+   * piece in place and call onFrameData. `phase` is as for applyMask.
+   */
+  onMaskedFrameData?(piece: Buffer, key: Buffer, phase: number): boolean;
   /** The current frame's payload is complete. */
   onFrameEnd(): void;
 }
@@ -21,6 +28,9 @@ export interface FrameDecoderOptions {
   allowedRsv?: number;
 }
 
+/** Smaller pieces are unmasked in place: the saving is in the copy of large ones. */
+export const UNMASK_INTO_SINK_MIN = 1024;
+
 const READING_HEADER = 0;
 const READING_PAYLOAD = 1;
 const STOPPED = 2;
@@ -29,12 +39,14 @@ const STOPPED = 2;
  * Turns a byte stream, in any chunking, into frame events. Header-level rules
  * (opcodes, RSV bits, control frame limits, masking direction, 64-bit length
  * form) are checked here, as soon as the bytes that break them arrive.
- * Payloads are unmasked in place and handed on as views of the pushed chunks.
+ * Payloads are unmasked in place and handed on as views of the pushed chunks
+ * (or, large pieces, handed still masked to a sink that unmasks as it copies).
  */
 export class FrameDecoder {
   allowedRsv: number;
   private readonly expectMasked: boolean;
   private readonly sink: FrameSink;
+  private readonly sinkUnmasks: boolean;
   private state = READING_HEADER;
   /** Header bytes that arrived split across chunks. */
   private scratch: Buffer | null = null;
@@ -46,6 +58,7 @@ export class FrameDecoder {
 
   constructor(sink: FrameSink, options: FrameDecoderOptions) {
     this.sink = sink;
+    this.sinkUnmasks = typeof sink.onMaskedFrameData === 'function';
     this.expectMasked = options.expectMasked;
     this.allowedRsv = options.allowedRsv ?? 0;
   }
@@ -186,12 +199,17 @@ export class FrameDecoder {
     const available = chunk.length - offset;
     const take = this.remaining < available ? this.remaining : available;
     const piece = offset === 0 && take === chunk.length ? chunk : chunk.subarray(offset, offset + take);
-    if (this.masked) {
-      applyMask(piece, this.maskKey!, this.maskPhase);
-      this.maskPhase = (this.maskPhase + take) & 3;
-    }
     this.remaining -= take;
-    this.sink.onFrameData(piece);
+    if (this.masked) {
+      const phase = this.maskPhase;
+      this.maskPhase = (phase + take) & 3;
+      if (!(take >= UNMASK_INTO_SINK_MIN && this.sinkUnmasks && this.sink.onMaskedFrameData!(piece, this.maskKey!, phase))) {
+        applyMask(piece, this.maskKey!, phase);
+        this.sink.onFrameData(piece);
+      }
+    } else {
+      this.sink.onFrameData(piece);
+    }
     if (this.remaining === 0 && this.state === READING_PAYLOAD) this.endFrame();
     return offset + take;
   }

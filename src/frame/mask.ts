@@ -67,24 +67,26 @@ export function applyMask(data: Uint8Array, key: Uint8Array, phase = 0): void {
  * untouched: what a sender does with a payload. The key is the 4 bytes at
  * `keyOffset` in `key`, so a key already written into a frame header can be
  * used where it lies (small payloads then need no view at all). Source and
- * target must not overlap, unless they are the very same bytes.
+ * target must not overlap, unless they are the very same bytes. `phase` is
+ * as for applyMask: how many bytes of the masked stream came before `source`
+ * (a receiver unmasking a payload piece by piece straight into a message).
  */
-export function maskInto(source: Uint8Array, target: Uint8Array, targetOffset: number, key: Uint8Array, keyOffset = 0): void {
+export function maskInto(source: Uint8Array, target: Uint8Array, targetOffset: number, key: Uint8Array, keyOffset = 0, phase = 0): void {
   const length = source.length;
   if (length >= SIMD_THRESHOLD && simdAvailable) {
-    maskThroughSimd(source, target, targetOffset, littleEndianKeyWord(key, keyOffset, 0));
+    maskThroughSimd(source, target, targetOffset, littleEndianKeyWord(key, keyOffset, phase));
     return;
   }
   if (length >= WORD_LOOP_THRESHOLD) {
     const masked = target.subarray(targetOffset, targetOffset + length);
     masked.set(source);
-    applyMask(masked, key.subarray(keyOffset, keyOffset + 4));
+    applyMask(masked, key.subarray(keyOffset, keyOffset + 4), phase);
     return;
   }
-  const k0 = key[keyOffset]!;
-  const k1 = key[keyOffset + 1]!;
-  const k2 = key[keyOffset + 2]!;
-  const k3 = key[keyOffset + 3]!;
+  const k0 = key[keyOffset + (phase & 3)]!;
+  const k1 = key[keyOffset + ((phase + 1) & 3)]!;
+  const k2 = key[keyOffset + ((phase + 2) & 3)]!;
+  const k3 = key[keyOffset + ((phase + 3) & 3)]!;
   let i = 0;
   for (; i + 4 <= length; i += 4) {
     target[targetOffset + i] = source[i]! ^ k0;
@@ -92,5 +94,5 @@ export function maskInto(source: Uint8Array, target: Uint8Array, targetOffset: n
     target[targetOffset + i + 2] = source[i + 2]! ^ k2;
     target[targetOffset + i + 3] = source[i + 3]! ^ k3;
   }
-  for (; i < length; i++) target[targetOffset + i] = source[i]! ^ key[keyOffset + (i & 3)]!;
+  for (; i < length; i++) target[targetOffset + i] = source[i]! ^ key[keyOffset + ((phase + i) & 3)]!;
 }

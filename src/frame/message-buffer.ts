@@ -1,3 +1,5 @@
+import { maskInto } from './mask.js';
+
 const EMPTY = Buffer.alloc(0);
 /** Pieces smaller than this are copied together rather than kept as views. */
 const SMALL_PIECE = 512;
@@ -74,7 +76,7 @@ export class MessageBuffer {
     }
     if (this.lastPinned === null && this.parts.length === 1 && this.slab === null) this.countPinned(this.parts[0]!);
     if (this.expected > 0 && this.total * 2 >= this.expected && this.total <= this.expected) {
-      this.gatherInto(Buffer.allocUnsafe(this.expected), piece);
+      this.gatherPartsInto(Buffer.allocUnsafe(this.expected)).set(piece, this.total - length);
       return;
     }
     if (length >= SMALL_PIECE && this.mayView(piece)) {
@@ -139,17 +141,41 @@ export class MessageBuffer {
     this.viewedBytes += piece.length;
   }
 
-  /** Switches to the exact-size buffer: what was collected so far, then `piece`. */
-  private gatherInto(whole: Buffer, piece: Buffer): void {
+  /**
+   * Like append, for a piece still masked: when the message goes into its
+   * exact-size buffer (see `expect`; a message arriving in several pieces),
+   * unmasks the piece straight into it and returns the unmasked bytes there;
+   * otherwise returns null and takes nothing.
+   */
+  appendMasked(piece: Buffer, key: Buffer, phase: number): Buffer | null {
+    const length = piece.length;
+    const offset = this.total;
+    const end = offset + length;
+    let whole = this.whole;
+    if (whole === null) {
+      const expected = this.expected;
+      // A message that is this one piece is better unmasked in place and handed on as a view: no copy at all.
+      if (!(expected > 0 && end * 2 >= expected && end <= expected) || (offset === 0 && end === expected)) return null;
+      whole = this.gatherPartsInto(Buffer.allocUnsafe(expected));
+    } else if (end > whole.length) {
+      return null;
+    }
+    maskInto(piece, whole, offset, key, 0, phase);
+    this.total = end;
+    return whole.subarray(offset, end);
+  }
+
+  /** Switches to the exact-size buffer `whole`, holding what was collected so far; returns it. */
+  private gatherPartsInto(whole: Buffer): Buffer {
     this.flushSlab();
     let offset = 0;
     for (const part of this.parts) {
-      part.copy(whole, offset);
+      whole.set(part, offset);
       offset += part.length;
     }
-    piece.copy(whole, offset);
     this.parts = [];
     this.whole = whole;
+    return whole;
   }
 
   private flushSlab(): void {
