@@ -19,6 +19,12 @@ export interface OutboundTransport {
 export const COPY_THRESHOLD = 16 * 1024;
 /** Frames per write when flushing early; 2 and 8 gave less in bench/e2e.ts's one-connection cells. */
 export const EARLY_FLUSH_FRAMES = 4;
+/**
+ * A batch holding this many payload bytes leaves at once: its write is
+ * amortized already, and holding it back only delays the peer and builds
+ * bursts (several MiB) that the kernel's send buffer cannot take whole.
+ */
+export const FLUSH_AT_BYTES = 64 * 1024;
 
 /**
  * Encodes outgoing frames and batches them: every frame produced in one turn
@@ -100,7 +106,7 @@ export class OutboundBuffer {
     }
     this.pendingBytes += length;
     if (isMessage) this.pendingMessages++;
-    if (++this.framesSinceFlush >= EARLY_FLUSH_FRAMES && this.transport.flushEarly()) this.flush();
+    if (this.pendingBytes >= FLUSH_AT_BYTES || (++this.framesSinceFlush >= EARLY_FLUSH_FRAMES && this.transport.flushEarly())) this.flush();
   }
 
   /** Hands everything buffered to the transport in one batch. */

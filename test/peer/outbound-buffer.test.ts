@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rsv } from '../../src/frame/index.js';
 import { OutboundBuffer } from '../../src/peer/index.js';
-import { EARLY_FLUSH_FRAMES } from '../../src/peer/outbound-buffer.js';
+import { EARLY_FLUSH_FRAMES, FLUSH_AT_BYTES } from '../../src/peer/outbound-buffer.js';
 import { FakeTransport } from './support/fake-transport.js';
 import { describeDifference, Op, patterned, sameBytes } from './support/wire.js';
 
@@ -46,6 +46,20 @@ describe('OutboundBuffer', () => {
       expect(transport.flushRequests).toBe(3);
       transport.completeWrites();
       expect(out.queuedMessages).toBe(0);
+    });
+
+    it('hands a batch over at once when it reaches FLUSH_AT_BYTES of payload, whatever the transport says', () => {
+      const { transport, out } = buffer();
+      const piece = Buffer.alloc(FLUSH_AT_BYTES / 4, 7);
+      for (let i = 0; i < 3; i++) out.addFrame(true, 0, Op.BINARY, piece, true);
+      expect(transport.batches).toHaveLength(0);
+      out.addFrame(true, 0, Op.BINARY, piece, true);
+      expect(transport.batches).toHaveLength(1);
+      expect(transport.frames()).toHaveLength(4);
+      // One large message leaves alone, the moment it is added.
+      out.addFrame(true, 0, Op.BINARY, Buffer.alloc(FLUSH_AT_BYTES), true);
+      expect(transport.batches).toHaveLength(2);
+      expect(out.isEmpty).toBe(true);
     });
 
     it('asks for a flush again once the previous batch is handed over, and not for an empty flush', () => {
