@@ -1,6 +1,5 @@
-import type { Socket } from 'node:net';
 import { openInBatches } from './drivers/load-driver.js';
-import { openRawWebSocket } from './support/raw-websocket.js';
+import { openRawWebSocket, type RawWebSocket } from './support/raw-websocket.js';
 
 /**
  * Opens COUNT WebSocket connections to 127.0.0.1:PORT and keeps them idle,
@@ -9,11 +8,11 @@ import { openRawWebSocket } from './support/raw-websocket.js';
  */
 const port = Number(process.argv[2]);
 const count = Number(process.argv[3]);
-const held: Socket[] = [];
+const held: RawWebSocket[] = [];
 
 try {
   held.push(...(await openInBatches(count, () => openRawWebSocket(port), 100)));
-  for (const socket of held) socket.on('error', () => {});
+  for (const { socket } of held) socket.on('error', () => {});
   process.send!({ type: 'opened', count: held.length });
 } catch (error) {
   process.send!({ type: 'error', message: (error as Error).message }, () => process.exit(1));

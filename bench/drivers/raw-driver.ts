@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Socket } from 'node:net';
 import type { LoadRecorder } from '../support/load-recorder.js';
-import { benchmarkPayload, headerLength, openRawWebSocket, writeHeader } from '../support/raw-websocket.js';
+import { benchmarkPayload, headerLength, openRawWebSocket, writeHeader, type RawWebSocket } from '../support/raw-websocket.js';
 import { openInBatches, type LoadDriver, type LoadSpec, type OpenLoadDriver } from './load-driver.js';
 
 const FINAL_BINARY = 0x82;
@@ -24,7 +23,7 @@ export const openRawDriver: OpenLoadDriver = async (spec, recorder, fail) => {
     for (let j = 0; j < spec.size; j++) frames[start + j] = payload[j]! ^ key[j & 3]!;
   }
   const sockets = await openInBatches(spec.connections, () => openRawWebSocket(spec.port));
-  const connections = sockets.map((socket) => new RawConnection(socket, spec, frames, frameLength, payload, recorder, fail));
+  const connections = sockets.map((raw) => new RawConnection(raw, spec, frames, frameLength, payload, recorder, fail));
   return new RawDriver(connections);
 };
 
@@ -48,9 +47,10 @@ class RawConnection {
   private remaining = -1;
   private verifiedBytes = -1;
   private stopped = false;
+  private readonly socket: RawWebSocket['socket'];
 
   constructor(
-    private readonly socket: Socket,
+    raw: RawWebSocket,
     private readonly spec: LoadSpec,
     private readonly frames: Buffer,
     private readonly frameLength: number,
@@ -59,7 +59,9 @@ class RawConnection {
     private readonly fail: (error: Error) => void,
   ) {
     this.sendTimes = new Float64Array(spec.inFlight);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    const socket = (this.socket = raw.socket);
+    // The chunk lives in a reused read buffer: receive() only parses headers and compares bytes, keeping nothing.
+    raw.onChunk = (chunk) => this.receive(chunk);
     socket.on('error', (error) => this.stopped || fail(error));
     socket.on('close', () => this.stopped || fail(new Error('The server closed a connection')));
   }

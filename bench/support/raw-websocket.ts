@@ -16,11 +16,55 @@ export function acceptFor(key: string): string {
   return createHash('sha1').update(key + GUID).digest('base64');
 }
 
-/** Opens a TCP connection and completes the client handshake; resolves with the socket, no bytes pending. */
-export function openRawWebSocket(port: number): Promise<Socket> {
+/**
+ * An open raw WebSocket. Reads land in one buffer that every raw socket of
+ * the process reuses (no allocation per read, 256 KiB per read call), so a
+ * chunk handed to `onChunk` is valid only during that call.
+ */
+export interface RawWebSocket {
+  socket: Socket;
+  onChunk: (chunk: Buffer) => void;
+}
+
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+
+/** Opens a TCP connection and completes the client handshake; resolves paused, no bytes pending. */
+export function openRawWebSocket(port: number): Promise<RawWebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, noDelay: true });
     let head = Buffer.alloc(0);
+    const raw: RawWebSocket = {
+      socket: connect({
+        host: '127.0.0.1',
+        port,
+        noDelay: true,
+        onread: {
+          buffer: READ_BUFFER,
+          callback: (bytes) => {
+            raw.onChunk(READ_BUFFER.subarray(0, bytes));
+            return true;
+          },
+        },
+      }),
+      onChunk: (chunk) => {
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf(HEAD_END);
+        if (end < 0) return;
+        socket.off('error', fail);
+        raw.onChunk = () => {};
+        const text = head.subarray(0, end).toString('latin1');
+        if (!text.startsWith('HTTP/1.1 101') || !text.toLowerCase().includes(acceptFor(CLIENT_KEY).toLowerCase())) {
+          fail(new Error(`Handshake refused: ${text.split('\r\n')[0]}`));
+          return;
+        }
+        if (end + 4 !== head.length) {
+          fail(new Error('Server sent frames before the client did'));
+          return;
+        }
+        socket.pause();
+        resolve(raw);
+      },
+    };
+    const socket = raw.socket;
     const fail = (error: Error): void => {
       socket.destroy();
       reject(error);
@@ -32,25 +76,6 @@ export function openRawWebSocket(port: number): Promise<Socket> {
           `Sec-WebSocket-Key: ${CLIENT_KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
       );
     });
-    const onData = (chunk: Buffer): void => {
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf(HEAD_END);
-      if (end < 0) return;
-      socket.off('data', onData);
-      socket.off('error', fail);
-      const text = head.subarray(0, end).toString('latin1');
-      if (!text.startsWith('HTTP/1.1 101') || !text.toLowerCase().includes(acceptFor(CLIENT_KEY).toLowerCase())) {
-        fail(new Error(`Handshake refused: ${text.split('\r\n')[0]}`));
-        return;
-      }
-      if (end + 4 !== head.length) {
-        fail(new Error('Server sent frames before the client did'));
-        return;
-      }
-      socket.pause();
-      resolve(socket);
-    };
-    socket.on('data', onData);
   });
 }
 
