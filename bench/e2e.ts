@@ -16,7 +16,7 @@ import { progress, throughput } from './support/throughput-runs.js';
  *
  * Options (after `npm run bench:e2e --`):
  *   --quick                      a short run (about 3 minutes), written to bench/results/quick.md
- *   --rounds N, --warmup MS, --window MS
+ *   --rounds N, --warmup MS, --window MS   (6 rounds, 800 ms, 2000 ms; quick: 2, 300, 700)
  *   --sections server,client,memory
  *   --idle N                     idle connections for the memory measurement (5,000)
  *   --pin separate|same|none     process placement (see bench-options.ts)

@@ -1,6 +1,6 @@
 import { GodotError, WebSocketPeer, WriteMode } from '../../src/index.js';
 import { benchmarkPayload } from '../support/raw-websocket.js';
-import { EchoTracker, openInBatches, type OpenLoadDriver } from './load-driver.js';
+import { driverOf, EchoTracker, openInBatches, type OpenLoadDriver } from './load-driver.js';
 
 const LARGE_BUFFER = 256 * 1024 * 1024;
 
@@ -37,13 +37,8 @@ export const openGdwsDriver: OpenLoadDriver = async (spec, recorder, fail) => {
 
   const peersToClose: WebSocketPeer[] = [];
   const starters = await openInBatches(spec.connections, openOne);
-  return {
-    start() {
-      for (const start of starters) start();
-    },
-    stop() {
-      stopped = true;
-      for (const peer of peersToClose) peer.close(-1);
-    },
-  };
+  return driverOf(starters, () => {
+    stopped = true;
+    for (const peer of peersToClose) peer.close(-1);
+  });
 };

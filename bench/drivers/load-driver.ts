@@ -16,6 +16,16 @@ export interface LoadDriver {
 
 export type OpenLoadDriver = (spec: LoadSpec, recorder: LoadRecorder, fail: (error: Error) => void) => Promise<LoadDriver>;
 
+/** A LoadDriver from each connection's starter and one call that ends every connection. */
+export function driverOf(starters: Array<() => void>, stopAll: () => void): LoadDriver {
+  return {
+    start() {
+      for (const start of starters) start();
+    },
+    stop: stopAll,
+  };
+}
+
 /** Opens connections a batch at a time, so a listen backlog never overflows. */
 export async function openInBatches<T>(count: number, open: (index: number) => Promise<T>, batch = 50): Promise<T[]> {
   const opened: T[] = [];

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { benchmarkPayload } from '../support/raw-websocket.js';
-import { EchoTracker, openInBatches, type OpenLoadDriver } from './load-driver.js';
+import { driverOf, EchoTracker, openInBatches, type OpenLoadDriver } from './load-driver.js';
 
 /** The client-side baseline: ws's client (bufferutil installed), as an application would use it. */
 export const openWsDriver: OpenLoadDriver = async (spec, recorder, fail) => {
@@ -30,13 +30,8 @@ export const openWsDriver: OpenLoadDriver = async (spec, recorder, fail) => {
 
   const sockets: WebSocket[] = [];
   const starters = await openInBatches(spec.connections, openOne);
-  return {
-    start() {
-      for (const start of starters) start();
-    },
-    stop() {
-      stopped = true;
-      for (const socket of sockets) socket.terminate();
-    },
-  };
+  return driverOf(starters, () => {
+    stopped = true;
+    for (const socket of sockets) socket.terminate();
+  });
 };

@@ -32,7 +32,7 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
   };
   return {
     quick,
-    rounds: Number(value('--rounds') ?? (quick ? 2 : 4)),
+    rounds: Number(value('--rounds') ?? (quick ? 2 : 6)),
     warmupMs: Number(value('--warmup') ?? (quick ? 300 : 800)),
     windowMs: Number(value('--window') ?? (quick ? 700 : 2000)),
     sections: new Set((value('--sections') ?? 'server,client,memory').split(',')),
