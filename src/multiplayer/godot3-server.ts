@@ -57,7 +57,8 @@ export abstract class Godot3MultiplayerServer<Events extends EventMap<Events>> e
 
   // ---- hooks for WebSocketServer ----------------------------------------
 
-  protected newMultiplayerPeerId(): number {
+  /** A random id not in use (Godot 3 draws every client id this way, raw mode included). */
+  protected newPeerId(): number {
     return randomPeerId((id) => this.peers.has(id));
   }
 

@@ -48,7 +48,6 @@ export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEven
   private tlsListener: TlsListener | null = null;
   protected readonly peers = new Map<number, WebSocketPeer>();
   private readonly pending = new Set<WebSocketPeer>();
-  private nextId = 2;
 
   /** Extra header lines ("Name: value") added to every handshake response. */
   setExtraHeaders(headers: string[]): void {
@@ -195,7 +194,8 @@ export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEven
 
   peerEstablished(peer: WebSocketPeer, protocol: string): void {
     this.pending.delete(peer);
-    const id = this.gdMpApi ? this.newMultiplayerPeerId() : this.nextId++;
+    // Godot 3 gives every client a random id, in raw mode as in multiplayer mode.
+    const id = this.newPeerId();
     peer.tag = id;
     this.peers.set(id, peer);
     if (this.gdMpApi) this.multiplayerPeerJoined(id, peer);

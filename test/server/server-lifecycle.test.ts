@@ -38,6 +38,21 @@ describe('WebSocketServer lifecycle', () => {
     expect(await other.listen(70000)).toBe(GodotError.ERR_INVALID_PARAMETER);
   });
 
+  it('gives raw-mode clients random ids as Godot 3 does: distinct, 31-bit, never 0 or 1, not a counter', async () => {
+    const { server, port } = await startGdwsServer(cleanup);
+    const ids: number[] = [];
+    server.on('clientConnected', (id: number) => ids.push(id));
+    for (let i = 0; i < 6; i++) await connectGdwsClient(cleanup, `ws://127.0.0.1:${port}/`, () => {});
+    await expect.poll(() => ids.length).toBe(6);
+    expect(new Set(ids).size).toBe(6);
+    for (const id of ids) {
+      expect(Number.isInteger(id) && id > 1 && id <= 0x7fffffff).toBe(true);
+      expect(server.hasPeer(id)).toBe(true);
+    }
+    // A counter would give 2, 3, 4, ...; six random 31-bit draws in a row of consecutive values would be a 1 in 2^150 event.
+    expect(ids.slice(1).every((id, i) => id === ids[i]! + 1)).toBe(false);
+  });
+
   it('takes an options object, and stop() releases the port', async () => {
     const server = new WebSocketServer();
     expect(await server.listen({ port: 0, bindIp: '127.0.0.1', protocols: ['p'] })).toBe(GodotError.OK);
