@@ -70,12 +70,11 @@ export class MessageBuffer {
     }
     this.total += length;
     if (this.parts.length === 0 && this.slab === null) {
-      // Not yet counted as pinning: most messages are this one piece, handed on as it is.
+      // Not counted as pinning until a second piece comes (see mayView).
       this.parts.push(piece);
       return;
     }
-    if (this.lastPinned === null && this.parts.length === 1 && this.slab === null) this.countPinned(this.parts[0]!);
-    if (this.expected > 0 && this.total * 2 >= this.expected && this.total <= this.expected) {
+    if (this.goesWhole(this.total)) {
       this.gatherPartsInto(Buffer.allocUnsafe(this.expected)).set(piece, this.total - length);
       return;
     }
@@ -122,7 +121,15 @@ export class MessageBuffer {
     return Buffer.concat(parts, total);
   }
 
+  /** Whether a message announced by `expect` moves to its exact-size buffer once `end` bytes have arrived (half of it, and no more than all). */
+  private goesWhole(end: number): boolean {
+    const expected = this.expected;
+    return expected > 0 && end * 2 >= expected && end <= expected;
+  }
+
   private mayView(piece: Buffer): boolean {
+    // The first piece (parts[0]) was kept without counting what it pins: most messages are that one piece.
+    if (this.lastPinned === null) this.countPinned(this.parts[0]!);
     const pinned = piece.buffer === this.lastPinned ? this.pinnedBytes : this.pinnedBytes + piece.buffer.byteLength;
     return pinned <= (this.viewedBytes + piece.length) * MIN_SHARE_OF_CHUNK + PIN_ALLOWANCE;
   }
@@ -153,10 +160,9 @@ export class MessageBuffer {
     const end = offset + length;
     let whole = this.whole;
     if (whole === null) {
-      const expected = this.expected;
       // A message that is this one piece is better unmasked in place and handed on as a view: no copy at all.
-      if (!(expected > 0 && end * 2 >= expected && end <= expected) || (offset === 0 && end === expected)) return null;
-      whole = this.gatherPartsInto(Buffer.allocUnsafe(expected));
+      if (!this.goesWhole(end) || (offset === 0 && end === this.expected)) return null;
+      whole = this.gatherPartsInto(Buffer.allocUnsafe(this.expected));
     } else if (end > whole.length) {
       return null;
     }
