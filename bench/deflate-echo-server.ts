@@ -1,5 +1,6 @@
 import { WebSocketServer as WsServer } from 'ws';
-import { GodotError, WebSocketServer, WriteMode } from '../src/index.js';
+import { createEchoServer } from '../demo/echo.js';
+import { GodotError } from '../src/index.js';
 
 /**
  * Echo server child for bench/deflate.bench.ts: `node --expose-gc --import tsx
@@ -25,20 +26,11 @@ const settings = JSON.parse(settingsJson ?? '{"deflate":null}') as EchoSettings;
 const LIMIT = 16 << 20;
 
 async function startGdws(): Promise<number> {
-  const server = new WebSocketServer();
+  const server = createEchoServer(settings.deflate ?? false);
   server.bindIp = '127.0.0.1';
   server.inboundBufferSize = LIMIT;
   server.outboundBufferSize = 4 * LIMIT;
   server.maxQueuedPackets = 65536;
-  server.deflate = settings.deflate === null ? false : settings.deflate;
-  server.on('dataReceived', (id) => {
-    const peer = server.getPeer(id);
-    if (peer === undefined) return;
-    while (peer.getAvailablePacketCount() > 0) {
-      const data = peer.getPacket();
-      peer.send(data, peer.wasStringPacket() ? WriteMode.TEXT : WriteMode.BINARY);
-    }
-  });
   if ((await server.listen(0)) !== GodotError.OK) throw new Error(`listen failed: ${server.lastError?.message}`);
   return server.getListeningPort();
 }

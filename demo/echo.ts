@@ -1,7 +1,7 @@
-import { WebSocketServer, WriteMode } from '../src/index.js';
+import { WebSocketServer, WriteMode, type DeflateOptions } from '../src/index.js';
 
 /** A gdws server that sends every message back with its type; `deflate` turns on permessage-deflate. */
-export function createEchoServer(deflate = false): WebSocketServer {
+export function createEchoServer(deflate: boolean | DeflateOptions = false): WebSocketServer {
   const server = new WebSocketServer();
   server.deflate = deflate;
   server.inboundBufferSize = 16 * 1024 * 1024;
