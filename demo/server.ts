@@ -1,7 +1,8 @@
 import { createServer, type RequestListener } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { CryptoKey, TLSOptions, X509Certificate } from '../src/index.js';
+import { CryptoKey, routeUpgrades, TLSOptions, X509Certificate } from '../src/index.js';
 import { createEchoServer } from './echo.js';
+import { rateLimitedLog } from './rate-limited-log.js';
 import { createRelays } from './relays.js';
 import { parseDemoOptions } from './options.js';
 import { demoPage } from './page.js';
@@ -27,14 +28,11 @@ const handleRequest: RequestListener = (request, response) => {
   response.end(`This path is a WebSocket echo endpoint: connect with ${wsScheme}://\n`);
 };
 // toServerContextOptions checks that the key and certificate are PEM and belong together.
-const http = tls === null ? createServer(handleRequest) : createHttpsServer(tls.toServerContextOptions(), handleRequest);
-const relays = createRelays((line) => console.log(line));
-http.on('upgrade', (request, socket, head) => {
-  const path = new URL(request.url ?? '/', 'ws://demo').pathname;
-  if (path === '/godot4') relays.godot4.handleUpgrade(request, socket, head);
-  else if (path === '/godot3') relays.godot3.handleUpgrade(request, socket, head);
-  else echo.handleUpgrade(request, socket, head);
-});
+// The TLS stage gets Godot's handshake timeout too (node's default is two minutes).
+const http = tls === null ? createServer(handleRequest) : createHttpsServer({ ...tls.toServerContextOptions(), handshakeTimeout: 3000 }, handleRequest);
+const relays = createRelays(rateLimitedLog((line) => console.log(line)));
+// Routing that never throws on a bad request target, and Godot's 3 s limit on request heads.
+routeUpgrades(http, { '/godot4': relays.godot4, '/godot3': relays.godot3 }, { fallback: echo });
 
 http.listen(options.port, options.host, () => {
   const address = http.address();

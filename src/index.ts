@@ -15,6 +15,6 @@ export {
   type DeflateSettings,
 } from './peer/index.js';
 export { X509Certificate, CryptoKey, type CertificateSource, type KeySource } from './peer/tls-material.js';
-export { WebSocketServer, type WebSocketServerEvents, type ListenOptions } from './server/index.js';
+export { WebSocketServer, routeUpgrades, type WebSocketServerEvents, type ListenOptions, type UpgradeTarget, type UpgradeRoutingOptions } from './server/index.js';
 export { WebSocketClient, ConnectionStatus, type WebSocketClientEvents } from './client/index.js';
 export { WebSocketMultiplayerPeer, TransferMode, Godot3PacketType, SceneSystemCommand, type WebSocketMultiplayerPeerEvents, type MultiplayerPeerEvents, type Godot3ClientEvents } from './multiplayer/index.js';

@@ -18,11 +18,23 @@ export interface MessageSink {
 }
 
 export interface MessageAssemblerOptions {
-  /** Largest message accepted, in bytes; a larger one is 1009, decided from frame headers. */
+  /**
+   * Largest message accepted, in bytes, counting FRAME_COST_BYTES for each
+   * of its frames; a larger one is 1009, decided from frame headers.
+   */
   maxMessageSize: number;
   /** Set when permessage-deflate is negotiated: RSV1 then marks compressed messages. */
   compression?: boolean;
 }
+
+/**
+ * What each data frame of a message costs against the size limit on top of
+ * its payload. Every frame costs CPU whatever it carries, so a message in
+ * 1-byte or empty fragments reaches the limit after a bounded number of
+ * frames (65,535 bytes: about 1,000), where a frame count cap would refuse
+ * legitimate traffic: 4 MiB in 65,536 fragments still fits a 16 MiB limit.
+ */
+export const FRAME_COST_BYTES = 64;
 
 const NO_MESSAGE = -1;
 const EMPTY = Buffer.alloc(0);
@@ -38,7 +50,11 @@ export class MessageAssembler implements FrameSink {
   private readonly sink: MessageSink;
   private messageOpcode = NO_MESSAGE;
   private messageCompressed = false;
+  /** Payload bytes of the message so far. */
   private messageSize = 0;
+  /** Its payload plus FRAME_COST_BYTES per frame, measured against the limit. */
+  private messageCost = 0;
+  private messageFrames = 0;
   private validating = false;
   private frameIsControl = false;
   private frameOpcode = 0;
@@ -85,18 +101,29 @@ export class MessageAssembler implements FrameSink {
       this.messageOpcode = opcode;
       this.messageCompressed = compressed;
       this.messageSize = 0;
+      this.messageCost = 0;
+      this.messageFrames = 0;
       this.validating = opcode === Opcode.TEXT && !compressed;
       // An unfragmented message's size is known now: if it arrives in pieces, they are copied once into a buffer of that size.
       if (fin && payloadLength > 0 && payloadLength <= this.maxMessageSize) (this.data ??= new MessageBuffer()).expect(payloadLength);
     }
     const size = this.messageSize + payloadLength;
+    const cost = this.messageCost + payloadLength + FRAME_COST_BYTES;
+    this.messageFrames++;
     if (size > this.maxMessageSize) {
       throw new ProtocolError(
         CloseCode.MESSAGE_TOO_BIG,
         `Message of at least ${size} bytes is over the ${this.maxMessageSize}-byte limit`,
       );
     }
+    if (cost > this.maxMessageSize + FRAME_COST_BYTES) {
+      throw new ProtocolError(
+        CloseCode.MESSAGE_TOO_BIG,
+        `Message in ${this.messageFrames} frames is over the ${this.maxMessageSize}-byte limit (each frame counts ${FRAME_COST_BYTES} bytes)`,
+      );
+    }
     this.messageSize = size;
+    this.messageCost = cost;
   }
 
   onFrameData(piece: Buffer): void {

@@ -44,6 +44,13 @@ const STOPPED = 2;
  */
 export class FrameDecoder {
   allowedRsv: number;
+  /**
+   * Frames that may still start. When it reaches 0, push() stops before the
+   * next header and returns how far it got: the caller keeps the rest of the
+   * chunk for later (a per-turn budget, or a pause it asks for from a sink
+   * callback by setting 0). Unlimited unless set.
+   */
+  frameAllowance = Infinity;
   private readonly expectMasked: boolean;
   private readonly sink: FrameSink;
   private readonly sinkUnmasks: boolean;
@@ -72,28 +79,34 @@ export class FrameDecoder {
     return this.state === STOPPED;
   }
 
-  /** Feeds bytes. Throws ProtocolError on the first violation, after which the decoder is stopped. */
-  push(chunk: Buffer): void {
+  /**
+   * Feeds bytes; returns how many were taken: all of them, unless
+   * `frameAllowance` ran out (or the decoder stopped). Throws ProtocolError
+   * on the first violation, after which the decoder is stopped.
+   */
+  push(chunk: Buffer): number {
     try {
-      this.consume(chunk);
+      return this.consume(chunk);
     } catch (error) {
       this.state = STOPPED;
       throw error;
     }
   }
 
-  private consume(chunk: Buffer): void {
+  private consume(chunk: Buffer): number {
     const length = chunk.length;
     let offset = 0;
     while (offset < length) {
       if (this.state === READING_HEADER) {
+        if (this.frameAllowance <= 0 && this.scratchFilled === 0) return offset;
         offset = this.readHeader(chunk, offset);
       } else if (this.state === READING_PAYLOAD) {
         offset = this.readPayload(chunk, offset);
       } else {
-        return;
+        return length;
       }
     }
+    return length;
   }
 
   private readHeader(chunk: Buffer, offset: number): number {
@@ -190,6 +203,7 @@ export class FrameDecoder {
       this.maskPhase = 0;
     }
     this.remaining = payloadLength;
+    this.frameAllowance--;
     this.state = READING_PAYLOAD;
     this.sink.onFrameStart((first & 0x80) !== 0, first & 0x70, first & 0x0f, payloadLength);
     if (payloadLength === 0 && this.state === READING_PAYLOAD) this.endFrame();

@@ -15,4 +15,4 @@ export {
 export { encodeFrame, type EncodeFrameOptions } from './encode.js';
 export { FrameDecoder, type FrameSink, type FrameDecoderOptions } from './decoder.js';
 export { MessageBuffer } from './message-buffer.js';
-export { MessageAssembler, type MessageSink, type MessageAssemblerOptions } from './assembler.js';
+export { MessageAssembler, FRAME_COST_BYTES, type MessageSink, type MessageAssemblerOptions } from './assembler.js';

@@ -8,7 +8,7 @@ export { ServerResponseParser } from './response-parser.js';
 export type { ServerResponse, ServerResponseParserOptions } from './response-parser.js';
 export { UpgradeRequestParser, DEFAULT_MAX_HEAD_BYTES } from './request-parser.js';
 export type { UpgradeRequestParserOptions } from './request-parser.js';
-export { validateUpgradeRequest } from './upgrade-request.js';
+export { validateUpgradeRequest, requestPath } from './upgrade-request.js';
 export type { UpgradeRequest } from './upgrade-request.js';
 export { selectProtocol, buildAcceptResponse, buildRefusalResponse } from './server-response.js';
 export type { AcceptResponseOptions } from './server-response.js';

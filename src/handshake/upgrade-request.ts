@@ -123,7 +123,7 @@ export function validateUpgradeRequest(
  * what clients send; absolute-form ("ws://host/chat") must be accepted too
  * (RFC 9112 section 3.2.2) and is reduced to its path and query.
  */
-function requestPath(target: string): string {
+export function requestPath(target: string): string {
   if (!VISIBLE_ASCII.test(target)) throw refuse(400, `malformed request target ${quoteForMessage(target)}`);
   if (target.startsWith('/')) return target;
   const absolute = ABSOLUTE_FORM.exec(target);

@@ -48,6 +48,14 @@ export class Connection implements MessageSink, InboundMessageSink {
   /** Set once the close frame is in the OutboundBuffer; it may wait behind compressing messages until then. */
   private closeFrameQueued = false;
   private closeReceivedFlag = false;
+  /** Received bytes not decoded yet: the frame allowance ran out, or replies went over `outboundLimit`. */
+  private held: Buffer[] | null = null;
+  /**
+   * Payload bytes queued for the other side beyond which control replies
+   * (pongs) stop decoding: a peer that pings and never reads would otherwise
+   * grow our memory without bound.
+   */
+  outboundLimit = Infinity;
 
   constructor(isServer: boolean, out: OutboundBuffer, handler: ConnectionHandler, maxMessageSize: number, deflate: NegotiatedDeflate | null = null) {
     this.out = out;
@@ -77,13 +85,50 @@ export class Connection implements MessageSink, InboundMessageSink {
     return this.closeReceivedFlag;
   }
 
-  receive(chunk: Buffer): void {
+  /** Whether replies queued for the other side are over `outboundLimit` (its reading lags behind its pings). */
+  get outboundBacklogged(): boolean {
+    return this.out.bufferedAmount > this.outboundLimit;
+  }
+
+  /**
+   * Bytes in. Returns false when some are held back, because the decoder's
+   * `frameAllowance` ran out or replies are backlogged: the I/O layer stops
+   * reading and calls `receiveHeld` later (bytes passed meanwhile are held too).
+   */
+  receive(chunk: Buffer): boolean {
+    if (this.held !== null) {
+      this.held.push(chunk);
+      return false;
+    }
+    return this.decode(chunk);
+  }
+
+  /** Decodes what `receive` held back; false when some is held again. */
+  receiveHeld(): boolean {
+    const held = this.held;
+    if (held === null) return true;
+    this.held = null;
+    for (let i = 0; i < held.length; i++) {
+      if (!this.decode(held[i]!)) {
+        for (let j = i + 1; j < held.length; j++) this.held!.push(held[j]!);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private decode(chunk: Buffer): boolean {
+    let used: number;
     try {
-      this.decoder.push(chunk);
+      used = this.decoder.push(chunk);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.fail(error);
+      return true;
     }
+    if (used === chunk.length) return true;
+    this.held = [chunk.subarray(used)];
+    return false;
   }
 
   /** Queues a data message (compressed when negotiated and worth it); the caller has checked the state and the limits. */
@@ -134,13 +179,17 @@ export class Connection implements MessageSink, InboundMessageSink {
 
   /** Frees zlib memory and drops pending compression work (the connection failed or is gone). */
   dispose(): void {
+    this.held = null;
     this.inflow?.dispose();
     this.outflow?.dispose();
   }
 
   onControl(opcode: number, payload: Buffer): void {
     if (opcode === Opcode.PING) {
-      if (!this.closeSentFlag) this.out.addFrame(true, 0, Opcode.PONG, payload, false);
+      if (this.closeSentFlag) return;
+      this.out.addFrame(true, 0, Opcode.PONG, payload, false);
+      // Decode nothing more until the other side has read its pongs.
+      if (this.outboundBacklogged) this.decoder.frameAllowance = 0;
     } else if (opcode === Opcode.PONG) {
       this.handler.onPong(payload);
     } else {

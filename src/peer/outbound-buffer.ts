@@ -54,6 +54,8 @@ export class OutboundBuffer {
   private heldMessages = 0;
   /** Frames added since the last flush, for early flushing. */
   private framesSinceFlush = 0;
+  /** Callbacks waiting for bufferedAmount to come down to a level; null while nobody waits. */
+  private drainWaiters: Array<{ level: number; callback: () => void }> | null = null;
 
   constructor(transport: OutboundTransport, masked: boolean) {
     this.transport = transport;
@@ -79,6 +81,15 @@ export class OutboundBuffer {
   release(bytes: number): void {
     this.heldBytes -= bytes;
     this.heldMessages--;
+  }
+
+  /**
+   * Calls `callback` once `bufferedAmount` is at most `level` (at once if it
+   * is already), or when the buffer is discarded: then nothing is waiting.
+   */
+  whenBufferedAtMost(level: number, callback: () => void): void {
+    if (this.bufferedAmount <= level) callback();
+    else (this.drainWaiters ??= []).push({ level, callback });
   }
 
   get isEmpty(): boolean {
@@ -127,7 +138,18 @@ export class OutboundBuffer {
       if (generation !== this.generation) return;
       this.inFlightBytes -= bytes;
       this.inFlightMessages -= messages;
+      if (this.drainWaiters !== null) this.wakeDrainWaiters(false);
     });
+  }
+
+  private wakeDrainWaiters(all: boolean): void {
+    const waiters = this.drainWaiters!;
+    const buffered = this.bufferedAmount;
+    const due = all ? waiters : waiters.filter((waiter) => waiter.level >= buffered);
+    if (due.length === 0) return;
+    const rest = all ? [] : waiters.filter((waiter) => waiter.level < buffered);
+    this.drainWaiters = rest.length === 0 ? null : rest;
+    for (const waiter of due) waiter.callback();
   }
 
   /** Forgets everything not yet handed over (the connection is gone). */
@@ -141,6 +163,7 @@ export class OutboundBuffer {
     this.inFlightMessages = 0;
     this.heldBytes = 0;
     this.heldMessages = 0;
+    if (this.drainWaiters !== null) this.wakeDrainWaiters(true);
   }
 
   private reserve(length: number): Buffer {

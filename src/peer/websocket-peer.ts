@@ -6,6 +6,7 @@ import type { UpgradeRequest } from '../handshake/index.js';
 import { compactHeaders, expandHeaders, flatCopy, type CompactHeaders } from './compact-headers.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { resolveDeflateOption, type DeflateOptions, type DeflateSettings } from './deflate-options.js';
+import { currentTurn } from './event-loop-turn.js';
 import { scheduleFlush, servingOneConnection, type Flushable } from './flush-scheduler.js';
 import { OutboundBuffer, type OutboundTransport } from './outbound-buffer.js';
 import { PacketQueue } from './packet-queue.js';
@@ -47,6 +48,18 @@ export interface PeerObserver {
   peerClosed(peer: WebSocketPeer, wasClean: boolean): void;
 }
 
+/**
+ * Frames decoded for one socket per turn of the event loop; the rest waits
+ * for the next turn, so a peer flooding tiny frames cannot hold the loop
+ * while others wait. Far above what one socket read of real traffic holds.
+ */
+export const FRAMES_PER_TURN = 1024;
+
+/** Why reading from the socket is paused; it resumes when no reason is left. */
+const PAUSED_QUEUE_FULL = 1;
+const PAUSED_INFLATE_BACKLOG = 2;
+const PAUSED_INPUT_HELD = 4;
+
 const PEER = Symbol('gdws.peer');
 type OwnedSocket = Socket & { [PEER]?: WebSocketPeer };
 const EMPTY = Buffer.alloc(0);
@@ -77,7 +90,10 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
   private requestHeaders: CompactHeaders = '';
   private remoteHost = '';
   private remotePort = 0;
-  private readingPaused = false;
+  /** PAUSED_* bits. */
+  private pauseReasons = 0;
+  /** The turn whose frame budget the decoder is spending. */
+  private budgetTurn = -1;
   /** The accepted socket while a server-side handshake runs on it. */
   private handshakeSocket: Socket | null = null;
   /** Tells a stale handshake (given up by close(), then connected again) from the current one. */
@@ -115,6 +131,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
   }
   set outboundBufferSize(value: number) {
     this.ownOptions().outboundBufferSize = positiveInteger(value, 'outboundBufferSize');
+    if (this.connection !== null) this.connection.outboundLimit = value;
   }
   get maxQueuedPackets(): number {
     return this.options.maxQueuedPackets;
@@ -198,7 +215,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     this.lastWasString = this.inbound.peekIsText();
     const data = this.inbound.shift();
     this.packetError = GodotError.OK;
-    if (this.readingPaused && !this.inboundFull()) this.resumeReading();
+    if ((this.pauseReasons & PAUSED_QUEUE_FULL) !== 0 && !this.inboundFull()) this.resumeReading(PAUSED_QUEUE_FULL);
     return data;
   }
 
@@ -290,7 +307,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     // No pings go out after the close frame, so no pongs come back: the close timeout governs from here.
     this.stopHeartbeat();
     // A full inbound queue paused reading; the reply to our close frame must still be read.
-    if (this.readingPaused) this.resumeReading();
+    this.resumeReading(PAUSED_QUEUE_FULL);
     return GodotError.OK;
   }
 
@@ -323,6 +340,18 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
   /** Payload bytes accepted by `send`/`putPacket` and not yet handed to the kernel. */
   getCurrentOutboundBufferedAmount(): number {
     return this.outbound === null ? 0 : this.outbound.bufferedAmount;
+  }
+
+  /**
+   * Resolves once everything accepted so far has been handed to the kernel
+   * (`getCurrentOutboundBufferedAmount()` is 0), or the connection is gone.
+   * For backpressure: stop sending while `send` returns ERR_OUT_OF_MEMORY,
+   * and go on once this resolves.
+   */
+  flushed(): Promise<void> {
+    const outbound = this.outbound;
+    if (outbound === null || this.state === ReadyState.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => outbound.whenBufferedAtMost(0, resolve));
   }
 
   setNoDelay(enabled: boolean): void {
@@ -376,17 +405,14 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
 
   onMessage(data: Buffer, isText: boolean): void {
     this.inbound.push(data, isText);
-    if (!this.readingPaused && this.inboundFull()) this.pauseReading();
+    if ((this.pauseReasons & PAUSED_QUEUE_FULL) === 0 && this.inboundFull()) this.pauseReading(PAUSED_QUEUE_FULL);
     this.observer?.peerData(this);
     this.emit('dataReceived');
   }
 
   onInboundBacklog(full: boolean): void {
-    if (full) {
-      if (!this.readingPaused) this.pauseReading();
-    } else if (this.readingPaused && !this.inboundFull()) {
-      this.resumeReading();
-    }
+    if (full) this.pauseReading(PAUSED_INFLATE_BACKLOG);
+    else this.resumeReading(PAUSED_INFLATE_BACKLOG);
   }
 
   onPong(): void {
@@ -464,6 +490,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
   private resetForConnection(isServerSide: boolean, socket: Socket | null = null): void {
     this.isServerSide = isServerSide;
     this.state = ReadyState.CONNECTING;
+    this.pauseReasons = 0;
     this.handshakeSocket = socket;
     // Known before the handshake, so a failed handshake can still say who it was with.
     this.remoteHost = socket?.remoteAddress ?? '';
@@ -506,6 +533,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     this.remotePort = socket.remotePort ?? 0;
     this.outbound = new OutboundBuffer(this, !this.isServerSide);
     this.connection = new Connection(this.isServerSide, this.outbound, this, this.options.inboundBufferSize, deflate);
+    this.connection.outboundLimit = this.options.outboundBufferSize;
     this.negotiatedExtensions = deflate?.header ?? '';
     this.state = ReadyState.OPEN;
     socket.setNoDelay(true);
@@ -516,27 +544,57 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     if (this.options.heartbeatInterval > 0) this.startHeartbeat();
     this.observer?.peerEstablished(this, protocol);
     this.emit('connectionEstablished', protocol);
-    if (rest.length > 0 && this.connection !== null) this.connection.receive(rest);
-    if (socket.isPaused()) socket.resume();
+    if (rest.length > 0) this.receive(rest);
+    if (socket.isPaused() && this.pauseReasons === 0) socket.resume();
   }
 
   /** @internal Socket bytes, from the shared socket listener. */
   receive(chunk: Buffer): void {
-    this.connection?.receive(chunk);
+    const connection = this.connection;
+    if (connection === null) return;
+    const turn = currentTurn();
+    if (turn !== this.budgetTurn) {
+      this.budgetTurn = turn;
+      connection.decoder.frameAllowance = FRAMES_PER_TURN;
+    }
+    if (!connection.receive(chunk) && (this.pauseReasons & PAUSED_INPUT_HELD) === 0) this.holdInput();
+  }
+
+  /**
+   * The connection holds bytes back: its frame budget for this turn is spent
+   * (go on next turn), or its replies wait for a peer that does not read them
+   * (go on once they have left). Reading stays paused until then.
+   */
+  private holdInput(): void {
+    this.pauseReading(PAUSED_INPUT_HELD);
+    const connection = this.connection!;
+    if (connection.outboundBacklogged) this.outbound!.whenBufferedAtMost(connection.outboundLimit, () => this.continueInput());
+    else setImmediate(continueInputOf, this);
+  }
+
+  /** @internal Decodes held input with a new turn's budget. */
+  continueInput(): void {
+    const connection = this.connection;
+    if (connection === null || this.state === ReadyState.CLOSED) return;
+    this.budgetTurn = currentTurn();
+    connection.decoder.frameAllowance = FRAMES_PER_TURN;
+    if (connection.receiveHeld()) this.resumeReading(PAUSED_INPUT_HELD);
+    else this.holdInput();
   }
 
   private inboundFull(): boolean {
     return this.inbound.count >= this.options.maxQueuedPackets || this.inbound.byteLength >= this.options.inboundBufferSize;
   }
 
-  private pauseReading(): void {
-    this.readingPaused = true;
-    this.socket?.pause();
+  private pauseReading(reason: number): void {
+    if (this.pauseReasons === 0) this.socket?.pause();
+    this.pauseReasons |= reason;
   }
 
-  private resumeReading(): void {
-    this.readingPaused = false;
-    this.socket?.resume();
+  private resumeReading(reason: number): void {
+    if (this.pauseReasons === 0) return;
+    this.pauseReasons &= ~reason;
+    if (this.pauseReasons === 0) this.socket?.resume();
   }
 
   /** After the close handshake or a protocol failure: send what is queued, then end TCP. */
@@ -550,7 +608,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     // A client waits for the server to close TCP first (RFC 6455 section 7.1.1), within the timeout.
     this.armTimer(this.options.closeTimeoutMs);
     // Data still queued is read by nobody once closing: keep reading so the close is seen.
-    if (this.readingPaused) this.resumeReading();
+    this.resumeReading(PAUSED_QUEUE_FULL | PAUSED_INFLATE_BACKLOG);
   }
 
   private abort(): void {
@@ -617,10 +675,10 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
       if (!this.awaitingPong) {
         this.awaitingPong = true;
         this.connection?.sendPing(EMPTY);
-      } else if (!this.readingPaused) {
+      } else if (this.pauseReasons === 0) {
         // Timers run before socket reads: let a pong already in the kernel be read before judging.
         setImmediate(() => {
-          if (this.awaitingPong && !this.readingPaused && this.state === ReadyState.OPEN) this.abort();
+          if (this.awaitingPong && this.pauseReasons === 0 && this.state === ReadyState.OPEN) this.abort();
         });
       }
       // While reading is paused (the application is not reading), a pong cannot be seen: no verdict.
@@ -643,6 +701,10 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
       socket.end();
     }
   }
+}
+
+function continueInputOf(peer: WebSocketPeer): void {
+  peer.continueInput();
 }
 
 function onSocketData(this: OwnedSocket, chunk: Buffer): void {

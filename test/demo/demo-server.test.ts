@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { NOTORIOUS_TARGETS, sendRawRequest } from '../server/support/hostile-requests.js';
 import { echoTextAndBinary } from './support/demo-echo.js';
 import { interruptDemo, useDemoLauncher } from './support/demo-process.js';
 
@@ -49,6 +50,19 @@ describe('demo server (npm start)', () => {
 
     first4.socket.close();
     first3.socket.close();
+    expect(await interruptDemo(demo)).toBe(0);
+  });
+
+  it('survives upgrade requests whose target is not a valid URL, answering each, and keeps echoing', async () => {
+    const { process: demo, port } = await launcher.start();
+    for (const target of NOTORIOUS_TARGETS) {
+      const request = `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+      const { response, closed } = await sendRawRequest(port, Buffer.from(request, 'latin1'));
+      expect(response !== '' || closed, `answer to ${JSON.stringify(target)}`).toBe(true);
+    }
+    expect(demo.exitCode).toBeNull();
+    const replies = await echoTextAndBinary(new WebSocket(`ws://127.0.0.1:${port}/after`), 'still here');
+    expect(replies[0]).toEqual([false, 'still here']);
     expect(await interruptDemo(demo)).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CloseCode, FrameDecoder, MessageAssembler, Opcode, Rsv } from '../../src/frame/index.js';
+import { CloseCode, FRAME_COST_BYTES, FrameDecoder, MessageAssembler, Opcode, Rsv } from '../../src/frame/index.js';
 import { chunkingArbitrary, splitIntoChunks } from './support/chunking.js';
 import { retainedGrowth } from './support/heap.js';
 import { MessageCollector, receive } from './support/message-collector.js';
@@ -141,8 +141,9 @@ describe('MessageAssembler at scale', () => {
     expect(frames).toHaveLength(65537);
     const stream = Buffer.concat(frames);
 
+    // Each frame counts FRAME_COST_BYTES against the limit: 16 MiB, as the Autobahn echo server uses, holds them.
     const { events, error } = receive(splitIntoChunks(stream, { kind: 'random', seed: 1, maxSize: 65536 }), {
-      maxMessageSize: size,
+      maxMessageSize: 4 * size,
     });
     expect(error).toBeNull();
     expect(events).toHaveLength(1);
@@ -151,12 +152,12 @@ describe('MessageAssembler at scale', () => {
     expect(message.kind === 'message' && message.data.equals(text)).toBe(true);
   });
 
-  it('keeps memory flat through 1,000,000 empty continuation fragments', () => {
+  it('keeps memory flat through 1,000,000 empty continuation fragments (a limit that allows their frame cost)', () => {
     const emptyContinuations = Buffer.concat(
       Array.from({ length: 1000 }, (_, i) => simpleFrame(CONTINUATION, '', { masked: true, fin: false, maskKey: Uint8Array.of(i, 1, 2, 3) })),
     );
     const collector = new MessageCollector();
-    const assembler = new MessageAssembler(collector, { maxMessageSize: 1024 });
+    const assembler = new MessageAssembler(collector, { maxMessageSize: 1_000_002 * FRAME_COST_BYTES });
     const decoder = new FrameDecoder(assembler, { expectMasked: true });
     decoder.push(simpleFrame(BINARY, 'ab', unfinished));
     decoder.push(emptyContinuations); // first use, so lazily created state is in place before measuring
@@ -248,19 +249,64 @@ describe('MessageAssembler size limit', () => {
     expect(failedChunk).toBe(2);
   });
 
-  it('accepts a message of exactly the limit, and does not count control frames', () => {
-    const { error, events } = receive(
-      [
-        Buffer.concat([
-          simpleFrame(BINARY, Buffer.alloc(600), unfinished),
-          simpleFrame(PING, Buffer.alloc(125), masked),
-          simpleFrame(CONTINUATION, Buffer.alloc(400), masked),
-        ]),
-      ],
-      { maxMessageSize: 1000 },
+  it('accepts a message of exactly the limit less the cost of its extra frames, and does not count control frames', () => {
+    const twoFrames = (second: number) =>
+      receive(
+        [
+          Buffer.concat([
+            simpleFrame(BINARY, Buffer.alloc(600), unfinished),
+            simpleFrame(PING, Buffer.alloc(125), masked),
+            simpleFrame(CONTINUATION, Buffer.alloc(second), masked),
+          ]),
+        ],
+        { maxMessageSize: 1000 },
+      );
+    const fits = twoFrames(400 - FRAME_COST_BYTES);
+    expect(fits.error).toBeNull();
+    expect(fits.events.map((event) => event.kind)).toEqual(['control', 'message']);
+    expect(twoFrames(401 - FRAME_COST_BYTES).error?.closeCode).toBe(CloseCode.MESSAGE_TOO_BIG);
+  });
+
+  it('an unfragmented message of exactly the limit pays no frame cost', () => {
+    expect(receive([simpleFrame(BINARY, Buffer.alloc(1000), masked)], { maxMessageSize: 1000 }).error).toBeNull();
+  });
+
+  it('at the default limit (65,535) a message in 1-byte fragments is refused at frame 1,010, in empty ones at frame 1,025', () => {
+    const refusedAt = (payload: Buffer) => {
+      const collector = new MessageCollector();
+      const decoder = new FrameDecoder(new MessageAssembler(collector, { maxMessageSize: 65535 }), { expectMasked: true });
+      const fragment = simpleFrame(CONTINUATION, payload, unfinished);
+      decoder.push(simpleFrame(BINARY, payload, unfinished));
+      for (let frames = 2; frames <= 100_000; frames++) {
+        try {
+          decoder.push(fragment);
+        } catch (error) {
+          expect((error as { closeCode: number }).closeCode).toBe(CloseCode.MESSAGE_TOO_BIG);
+          return frames;
+        }
+      }
+      return Infinity;
+    };
+    expect(refusedAt(Buffer.from('x'))).toBe(1010);
+    expect(refusedAt(Buffer.alloc(0))).toBe(1025);
+  });
+
+  it('a message of any payloads fits exactly when its payload plus the cost of frames after the first is within the limit', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(300), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 5000 }), (sizes, limit) => {
+        const frames = sizes.map((size, i) => simpleFrame(i === 0 ? BINARY : CONTINUATION, Buffer.alloc(size, 7), { masked: true, fin: i === sizes.length - 1 }));
+        const { error } = receive([Buffer.concat(frames)], { maxMessageSize: limit });
+        // Oracle: the running cost of each prefix, checked as each header arrives.
+        let cost = 0;
+        let refused = false;
+        for (let i = 0; i < sizes.length && !refused; i++) {
+          cost += sizes[i]! + (i === 0 ? 0 : FRAME_COST_BYTES);
+          refused = cost > limit;
+        }
+        expect(error === null ? 'accepted' : error.closeCode).toBe(refused ? CloseCode.MESSAGE_TOO_BIG : 'accepted');
+      }),
+      { numRuns: 300 },
     );
-    expect(error).toBeNull();
-    expect(events.map((event) => event.kind)).toEqual(['control', 'message']);
   });
 
   it('counts each message separately', () => {

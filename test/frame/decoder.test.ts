@@ -162,6 +162,52 @@ describe('FrameDecoder round trip', () => {
   });
 });
 
+/** Where the allowance stops does not depend on payload size: small frames make many stops cheap to check. */
+const smallFrameArbitrary = validFrameArbitrary.map((frame) => ({ ...frame, payload: frame.payload.subarray(0, 300) }));
+
+describe('FrameDecoder frame allowance', () => {
+  it('stops before the header after the allowance and, fed the rest later, decodes exactly the same frames', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(smallFrameArbitrary, { minLength: 1, maxLength: 8 }),
+        chunkingArbitrary,
+        fc.integer({ min: 1, max: 4 }),
+        (masked, frames, chunking, allowance) => {
+          const stream = Buffer.concat(frames.map((frame) => encodeWithGdws(frame, masked, true)));
+          const collector = new FrameCollector();
+          const decoder = new FrameDecoder(collector, { expectMasked: masked, allowedRsv: 0x70 });
+          let pending: Buffer[] = [];
+          let stops = 0;
+          for (const [start, end] of chunkRanges(stream.length, chunking)) {
+            pending.push(stream.subarray(start, end));
+            // What a connection does: refill the allowance each turn, push what is held, keep what is not taken.
+            while (pending.length > 0) {
+              decoder.frameAllowance = allowance;
+              const startedBefore = collector.frames.length + (collector.inFrame ? 1 : 0);
+              const chunk = pending[0]!;
+              collector.currentChunk = chunk;
+              const used = decoder.push(chunk);
+              const started = collector.frames.length + (collector.inFrame ? 1 : 0) - startedBefore;
+              expect(started).toBeLessThanOrEqual(allowance);
+              if (used === chunk.length) pending.shift();
+              else {
+                stops++;
+                expect(started).toBe(allowance);
+                pending[0] = chunk.subarray(used);
+              }
+            }
+          }
+          expect(collector.inFrame).toBe(false);
+          expectFrames(collector.frames, frames.map((frame) => collected(frame)));
+          if (frames.length > allowance && chunking.kind === 'whole') expect(stops).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
 /**
  * The rules of RFC 6455 section 5.2/5.5 for one header, stated independently
  * of the decoder. A control frame's length always fits the 7-bit form, and the

@@ -204,7 +204,8 @@ describe('Connection (sans-I/O protocol core)', () => {
     });
 
     it('a long UTF-8 text split across many frames is validated across frame boundaries', () => {
-      const { connection, events } = setup(true, 10_000);
+      // About 1,000 frames, each counting FRAME_COST_BYTES against the limit.
+      const { connection, events } = setup(true, 100_000);
       const text = Buffer.from(utf8Text(3000));
       const parts: Buffer[] = [];
       for (let at = 0; at < text.length; at += 7) {

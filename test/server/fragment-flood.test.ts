@@ -65,7 +65,8 @@ async function floodTarget(inboundBufferSize: number) {
 
 describe('tiny-fragment floods', () => {
   it('one 4 MiB message sent as 65,537 fragments arrives intact, in memory proportional to its bytes', async () => {
-    const { peer, raw } = await floodTarget(4 * MiB);
+    // Each frame counts 64 bytes against the limit: 16 MiB (the Autobahn echo server's) holds 4 MiB in 65,537 frames.
+    const { peer, raw } = await floodTarget(16 * MiB);
     const message = patterned(4 * MiB, 11);
     const fragmentSize = 64;
     const fragments = message.length / fragmentSize; // 65,536 with data, then one empty final fragment
@@ -94,7 +95,7 @@ describe('tiny-fragment floods', () => {
   });
 
   it('the same message as text, split inside UTF-8 sequences, is validated and arrives intact', async () => {
-    const { peer, raw } = await floodTarget(4 * MiB);
+    const { peer, raw } = await floodTarget(16 * MiB);
     const text = Buffer.from(`${'€'.repeat((4 * MiB - 1) / 3)}a`);
     expect(text.length).toBe(4 * MiB);
     const fragmentSize = 64;
@@ -126,8 +127,24 @@ describe('tiny-fragment floods', () => {
     expect(peer.getAvailablePacketCount()).toBe(0);
   });
 
-  it('a flood of empty fragments that never ends a message keeps memory bounded and the connection usable', async () => {
-    const { peer, raw } = await floodTarget(65535);
+  it('at the default limit, empty fragments are refused with 1009 at frame 1,025 and 1-byte ones at frame 1,010', async () => {
+    for (const [payload, lastAccepted] of [[null, 1024], [Buffer.from('x'), 1009]] as const) {
+      const { peer, raw } = await floodTarget(65535);
+      const frames = maskedFrames(lastAccepted, () => payload, (i) => (i === 0 ? Op.BINARY : Op.CONTINUATION), () => false);
+      await writeInPieces(raw, frames);
+      await roundTrip(raw, `after ${lastAccepted} frames`);
+      expect(peer.getReadyState()).toBe(ReadyState.OPEN);
+      const closed = nextEvent<[boolean]>(peer, 'connectionClosed');
+      await raw.write(maskedFrames(1, () => payload, () => Op.CONTINUATION, () => false));
+      await closed;
+      const close = raw.frames.find((f) => f.opcode === Op.CLOSE);
+      expect(readClose(close!.payload).code).toBe(1009);
+      expect(peer.getAvailablePacketCount()).toBe(0);
+    }
+  });
+
+  it('a million empty fragments under a limit that allows them keep memory bounded and the connection usable', async () => {
+    const { peer, raw } = await floodTarget(80 * MiB);
     await raw.write(clientFrame(Op.BINARY, Buffer.alloc(0), { fin: false }));
     await roundTrip(raw, 'started');
     const baseline = liveMemory();
