@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GodotError, WebSocketMultiplayerPeer, WebSocketServer, WriteMode } from '../../src/index.js';
 import { godot4Project } from './godot4/project.js';
 import { eventsOf, godot4Script, reportScriptFiles, resultsOf } from './godot4/results.js';
-import { runGodot4, type Godot4RunResult } from './godot4/run-godot4.js';
+import { Godot4RunError, runGodot4, type Godot4RunResult } from './godot4/run-godot4.js';
 import { launchChromium } from './support/chromium.js';
 
 // Boot (fetch + compile of the 37 MB wasm, engine start) takes 3-4 s per run here; the
@@ -44,6 +44,17 @@ describe('Godot 4.6 web template in headless Chromium', () => {
     expected.writeFloatLE(1, 4);
     expected.writeFloatLE(2, 8);
     expect(eventsOf(outcome.lines, 'bytes')).toEqual([{ event: 'bytes', value: 'Vector2(1, 2)', hex: expected.toString('hex') }]);
+  }, TEST_TIMEOUT_MS);
+
+  it('fails a run at once on a GDScript parse error, with what Godot printed', async () => {
+    const main = 'extends Node\n\nfunc _ready() -> void:\n\tvar wrong: int = "text"\n\tget_tree().quit(0)\n';
+    const failure = await runGodot4({ files: godot4Project({ main }) }, { timeoutMs: RUN_TIMEOUT_MS, browser: browser! }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Godot4RunError);
+    const { message, lines, errorLines } = failure as Godot4RunError;
+    expect(message).toMatch(/^GDScript error/);
+    expect(lines[0]).toMatch(/^Godot Engine v4\.6/);
+    expect(errorLines[0]).toMatch(/^SCRIPT ERROR: Parse Error: /);
+    expect(errorLines).toContain('   at: GDScript::reload (res://main.gd:4)');
   }, TEST_TIMEOUT_MS);
 
   it('Godot 4 WebSocketPeer talks to a gdws WebSocketServer: text and binary echoes, then a close with code and reason', async () => {

@@ -50,10 +50,14 @@ const PRINT_ERROR = '__gdwsGodotPrintError';
 const EXIT = '__gdwsGodotExit';
 const FAIL = '__gdwsGodotFail';
 
+/** How long a run goes on after a `SCRIPT ERROR` line before it is failed. */
+const SCRIPT_ERROR_GRACE_MS = 300;
+
 /**
  * Packs `project.files` into a zip, serves it with the template on 127.0.0.1, and runs it
  * with `--headless --main-pack project.zip -- ...args` in a fresh browser page. Resolves
- * when the project quits; rejects with Godot4RunError on timeout or start-up failure.
+ * when the project quits; rejects with Godot4RunError on timeout, start-up failure or a
+ * `SCRIPT ERROR` line (parse errors; the release template reports no runtime errors).
  */
 export async function runGodot4(project: Godot4Project, options: Godot4RunOptions): Promise<Godot4RunResult> {
   const server = await startGodot4PageServer(writeZip(project.files));
@@ -63,6 +67,7 @@ export async function runGodot4(project: Godot4Project, options: Godot4RunOption
   const lines: string[] = [];
   const errorLines: string[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let scriptErrorTimer: NodeJS.Timeout | undefined;
   try {
     const page = await context.newPage();
     const startedAt = Date.now();
@@ -75,13 +80,23 @@ export async function runGodot4(project: Godot4Project, options: Godot4RunOption
           firstLineAt ??= Date.now();
           lines.push(line);
         }),
-        page.exposeFunction(PRINT_ERROR, (line: string) => errorLines.push(line)),
+        page.exposeFunction(PRINT_ERROR, (line: string) => {
+          errorLines.push(line);
+          // A GDScript parse or load error leaves the scene without its script, so it would
+          // never quit: fail now, after a moment to collect the error's `at:` lines.
+          if (line.startsWith('SCRIPT ERROR:') && scriptErrorTimer === undefined) {
+            scriptErrorTimer = setTimeout(() => fail('GDScript error (see stderr)'), SCRIPT_ERROR_GRACE_MS);
+          }
+        }),
         page.exposeFunction(EXIT, (code: number) => resolve(code)),
         page.exposeFunction(FAIL, (message: string) => fail(`Godot 4 failed to start: ${message}`)),
       ]).catch((error: unknown) => fail(String(error)));
       page.on('pageerror', (error) => errorLines.push(`[pageerror] ${error.message}`));
       page.on('crash', () => fail('the page crashed'));
     });
+    // Godot may fail (or time out) while the page is still loading: keep that rejection
+    // from counting as unhandled before the `await finished` below.
+    finished.catch(() => undefined);
     await page.goto(server.url);
     const settings: StartSettings = {
       executable: GODOT4_EXECUTABLE,
@@ -95,6 +110,7 @@ export async function runGodot4(project: Godot4Project, options: Godot4RunOption
     return { lines, errorLines, exitCode, bootMs: (firstLineAt ?? Date.now()) - startedAt };
   } finally {
     clearTimeout(timer);
+    clearTimeout(scriptErrorTimer);
     await context.close();
     if (options.browser === undefined) await browser.close();
     await server.close();
