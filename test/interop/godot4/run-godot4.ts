@@ -1,9 +1,9 @@
 // Runs one Godot 4.6 project in headless Chromium with the official web export template
 // and collects what it prints: the Godot 4 counterpart of ../godot3/run-godot.ts.
 
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
-import { MAIN_PACK_NAME, startGodot4PageServer } from './page-server.js';
+import { MAIN_PACK_NAME, startGodot4PageServer, type Godot4PageServer } from './page-server.js';
 import { GODOT4_EXECUTABLE } from './template.js';
 import { writeZip } from './zip-writer.js';
 
@@ -15,7 +15,7 @@ export interface Godot4Project {
 }
 
 export interface Godot4RunOptions {
-  /** Reject when Godot has not quit after this long (measured from the page load). */
+  /** Reject when Godot has not quit this long after the call (page load and boot included). */
   readonly timeoutMs: number;
   /** A browser to open the page in and leave open; without it the run launches and closes its own. */
   readonly browser?: Browser;
@@ -60,44 +60,50 @@ const SCRIPT_ERROR_GRACE_MS = 300;
  * `SCRIPT ERROR` line (parse errors; the release template reports no runtime errors).
  */
 export async function runGodot4(project: Godot4Project, options: Godot4RunOptions): Promise<Godot4RunResult> {
-  const server = await startGodot4PageServer(writeZip(project.files));
-  const browser = options.browser ?? (await launchChromium());
-  // A fresh context per run: its own cache and storage (Godot keeps user:// in IndexedDB).
-  const context = await browser.newContext();
   const lines: string[] = [];
   const errorLines: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let resolveExit!: (code: number) => void;
+  let rejectExit!: (error: Error) => void;
+  const finished = new Promise<number>((resolve, reject) => {
+    resolveExit = resolve;
+    rejectExit = reject;
+  });
+  // Godot may fail (or time out) before anything awaits `finished`: keep that rejection
+  // from counting as unhandled; the awaits below still see it.
+  finished.catch(() => undefined);
+  const fail = (message: string): void => rejectExit(new Godot4RunError(message, lines, errorLines));
+  // The whole run, page load included, is bounded by timeoutMs (teardown aside).
+  const timer = setTimeout(() => fail(`Godot 4 did not quit within ${options.timeoutMs} ms`), options.timeoutMs);
   let scriptErrorTimer: NodeJS.Timeout | undefined;
+  let server: Godot4PageServer | undefined;
+  let ownBrowser: Browser | undefined;
+  let context: BrowserContext | undefined;
   try {
+    server = await startGodot4PageServer(writeZip(project.files));
+    const browser = options.browser ?? (ownBrowser = await launchChromium());
+    // A fresh context per run: its own cache and storage (Godot keeps user:// in IndexedDB).
+    context = await browser.newContext();
     const page = await context.newPage();
     const startedAt = Date.now();
     let firstLineAt: number | undefined;
-    const finished = new Promise<number>((resolve, reject) => {
-      const fail = (message: string): void => reject(new Godot4RunError(message, lines, errorLines));
-      timer = setTimeout(() => fail(`Godot 4 did not quit within ${options.timeoutMs} ms`), options.timeoutMs);
-      void Promise.all([
-        page.exposeFunction(PRINT, (line: string) => {
-          firstLineAt ??= Date.now();
-          lines.push(line);
-        }),
-        page.exposeFunction(PRINT_ERROR, (line: string) => {
-          errorLines.push(line);
-          // A GDScript parse or load error leaves the scene without its script, so it would
-          // never quit: fail now, after a moment to collect the error's `at:` lines.
-          if (line.startsWith('SCRIPT ERROR:') && scriptErrorTimer === undefined) {
-            scriptErrorTimer = setTimeout(() => fail('GDScript error (see stderr)'), SCRIPT_ERROR_GRACE_MS);
-          }
-        }),
-        page.exposeFunction(EXIT, (code: number) => resolve(code)),
-        page.exposeFunction(FAIL, (message: string) => fail(`Godot 4 failed to start: ${message}`)),
-      ]).catch((error: unknown) => fail(String(error)));
-      page.on('pageerror', (error) => errorLines.push(`[pageerror] ${error.message}`));
-      page.on('crash', () => fail('the page crashed'));
-    });
-    // Godot may fail (or time out) while the page is still loading: keep that rejection
-    // from counting as unhandled before the `await finished` below.
-    finished.catch(() => undefined);
-    await page.goto(server.url);
+    await Promise.all([
+      page.exposeFunction(PRINT, (line: string) => {
+        firstLineAt ??= Date.now();
+        lines.push(line);
+      }),
+      page.exposeFunction(PRINT_ERROR, (line: string) => {
+        errorLines.push(line);
+        // A GDScript parse or load error leaves the scene without its script, so it would
+        // never quit: fail now, after a moment to collect the error's `at:` lines.
+        if (line.startsWith('SCRIPT ERROR:') && scriptErrorTimer === undefined) {
+          scriptErrorTimer = setTimeout(() => fail('GDScript error (see stderr)'), SCRIPT_ERROR_GRACE_MS);
+        }
+      }),
+      page.exposeFunction(EXIT, (code: number) => resolveExit(code)),
+      page.exposeFunction(FAIL, (message: string) => fail(`Godot 4 failed to start: ${message}`)),
+    ]);
+    page.on('pageerror', (error) => errorLines.push(`[pageerror] ${error.message}`));
+    page.on('crash', () => fail('the page crashed'));
     const settings: StartSettings = {
       executable: GODOT4_EXECUTABLE,
       mainPack: MAIN_PACK_NAME,
@@ -105,15 +111,23 @@ export async function runGodot4(project: Godot4Project, options: Godot4RunOption
       args: ['--headless', ...(project.args === undefined ? [] : ['--', ...project.args])],
       bindings: { print: PRINT, printError: PRINT_ERROR, exit: EXIT, fail: FAIL },
     };
-    await page.evaluate(`(${START_ENGINE})(${JSON.stringify(settings)})`);
+    const pageUrl = server.url;
+    const loading = (async () => {
+      await page.goto(pageUrl);
+      await page.evaluate(`(${START_ENGINE})(${JSON.stringify(settings)})`);
+    })();
+    // When `finished` wins the race, closing the context below aborts the load: not an error.
+    loading.catch(() => undefined);
+    // Racing `finished` lets a timeout or failure end a page load that hangs.
+    await Promise.race([finished, loading]);
     const exitCode = await finished;
     return { lines, errorLines, exitCode, bootMs: (firstLineAt ?? Date.now()) - startedAt };
   } finally {
     clearTimeout(timer);
     clearTimeout(scriptErrorTimer);
-    await context.close();
-    if (options.browser === undefined) await browser.close();
-    await server.close();
+    await context?.close();
+    await ownBrowser?.close();
+    await server?.close();
   }
 }
 
