@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { constants as zlibConstants, createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode, ProtocolError } from '../../src/frame/index.js';
 import { MessageDeflater } from '../../src/peer/message-deflater.js';
 import { INFLATE_CHUNK_BYTES, MessageInflater } from '../../src/peer/message-inflater.js';
+import { zeroBomb } from './deflate-support/bombs.js';
 
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const disposables: Array<{ dispose(): void }> = [];
@@ -64,18 +65,6 @@ function words(count: number, seed = 1): Buffer {
   return Buffer.from(out.join(' '));
 }
 
-/** A raw DEFLATE stream built from sync-flushed pieces of zeros: tiny on the wire, `pieces * 16 MiB` inflated. */
-async function zeroBomb(pieces: number, pieceBytes = 16 << 20): Promise<Buffer> {
-  const stream = createDeflateRaw({ level: 9 });
-  const parts: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => parts.push(chunk));
-  stream.write(Buffer.alloc(pieceBytes));
-  await new Promise<void>((resolve) => stream.flush(zlibConstants.Z_SYNC_FLUSH, () => resolve()));
-  stream.close();
-  const piece = Buffer.concat(parts);
-  // Sync-flushed pieces end byte-aligned, so repeating one continues the same stream; the last tail is left off as on the wire.
-  return Buffer.concat(Array.from({ length: pieces }, () => piece)).subarray(0, piece.length * pieces - TAIL.length);
-}
 
 describe('MessageDeflater', () => {
   it('produces raw DEFLATE without the 00 00 ff ff tail, which zlib inflates back', async () => {

@@ -1,10 +1,11 @@
-import { constants as zlibConstants, createDeflateRaw, deflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Opcode } from '../conformance/driver/frame-builder.js';
 import { GodotError, WebSocketClient, WebSocketServer, WriteMode, type WebSocketPeer } from '../../src/index.js';
 import type { DeflateOptions } from '../../src/peer/deflate-options.js';
 import { RawDeflatePeer, RawDeflateServer, type CompressionState } from './deflate-support/raw-deflate-peer.js';
 import { textPayload, unicodeText } from './deflate-support/payloads.js';
+import { zeroBomb } from './deflate-support/bombs.js';
 
 const WITH_CONTEXT: CompressionState = { sendWithoutContext: false, receiveWithoutContext: false };
 const cleanups: Array<() => unknown> = [];
@@ -357,16 +358,4 @@ describe('gdws client against a hand-made server', () => {
 function onlyPeerOrNone(server: WebSocketServer): WebSocketPeer | undefined {
   const ids = server.getPeerIds();
   return ids.length === 0 ? undefined : server.getPeer(ids[0]!);
-}
-
-/** Sync-flushed pieces of 16 MiB of zeros, repeated: about 16 KiB each on the wire. */
-async function zeroBomb(pieces: number): Promise<Buffer> {
-  const stream = createDeflateRaw({ level: 9 });
-  const parts: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => parts.push(chunk));
-  stream.write(Buffer.alloc(16 << 20));
-  await new Promise<void>((resolve) => stream.flush(zlibConstants.Z_SYNC_FLUSH, () => resolve()));
-  stream.close();
-  const piece = Buffer.concat(parts);
-  return Buffer.concat(Array.from({ length: pieces }, () => piece)).subarray(0, piece.length * pieces - 4);
 }
