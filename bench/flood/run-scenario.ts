@@ -47,9 +47,9 @@ export async function runScenario(scenario: Scenario, seconds: number, repoRoot:
     const baselineEnd = performance.now();
     const rssBaseline = rss.medianBetween(baselineEnd - BASELINE_MS, baselineEnd);
 
-    const config: AttackConfig = { attack: scenario.attack, port: server.port, seconds, bombFile };
+    const config: AttackConfig = { attack: scenario.attack, port: server.port, seconds: attackSeconds(scenario, seconds), bombFile };
     if (sink !== null) config.target = sink.id;
-    const { start, end, outcome, error } = await runAttacker(config, seconds);
+    const { start, end, outcome, error } = await runAttacker(config, config.seconds);
     await sleep(AFTER_MS);
     const trips = probe.probe.stop();
     const windowed = trips.filter((trip) => trip.sentAt <= end && trip.sentAt + trip.ms >= start);
@@ -77,6 +77,11 @@ export async function runScenario(scenario: Scenario, seconds: number, repoRoot:
     rss.stop();
     await server.stop();
   }
+}
+
+/** The malformed upgrades get 5 s more (at most 15 s) to get through their 3,000 requests; the floods get `seconds`. */
+export function attackSeconds(scenario: Scenario, seconds: number): number {
+  return scenario.attack === 'upgrades' ? Math.min(15, seconds + 5) : seconds;
 }
 
 interface AttackerRun {

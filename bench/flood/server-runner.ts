@@ -28,7 +28,11 @@ export class RunningServer {
   /** The last line of stderr that looks like an error, for a death report. */
   get lastError(): string {
     const lines = this.stderrTail.split('\n').map((line) => line.trim()).filter(Boolean);
-    return lines.find((line) => /Error|error:/.test(line)) ?? lines.at(-1) ?? '';
+    const error = lines.find((line) => /Error|error:/.test(line)) ?? lines.at(-1) ?? '';
+    // The first stack frame in the project's own code says where it threw.
+    const frame = lines.find((line) => line.startsWith('at ') && !line.includes('node:') && !line.includes('node_modules'));
+    const where = frame === undefined ? '' : ` ${frame.replace(/^at .*?\(?(\/[^)]*)\)?$/, 'at $1').replace(`${process.cwd()}/`, '')}`;
+    return error + where;
   }
 
   static async start(kind: TargetKind, cwd: string): Promise<RunningServer> {
