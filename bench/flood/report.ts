@@ -25,7 +25,7 @@ export function renderReport(context: ReportContext, results: readonly ScenarioR
     '',
     `Command: \`${context.command}\`  `,
     `Date: ${context.date}  `,
-    `Node ${process.version}, ws 8.23, ${context.seconds} s per flood (malformed upgrades: until 3,000 requests, at most ${Math.min(15, context.seconds + 5)} s), all traffic on 127.0.0.1. Every server runs in its own child process (RSS: /proc VmRSS of its process tree, sampled every 100 ms); the attacker is another child process.`,
+    `Node ${process.version}, ws 8.23, ${context.seconds} s per flood (malformed upgrades and bombs: until all 3,000 requests are answered / all 20 bombs are closed, at most ${Math.min(15, context.seconds + 5)} s), all traffic on 127.0.0.1. Every server runs in its own child process (RSS: /proc VmRSS of its process tree, sampled every 100 ms); the attacker is another child process.`,
     '',
     'Probe: a separate well-behaved connection echoing 16-byte messages one at a time (window 1, next message 1 ms after each answer); for the relay attacks two fake Godot 4 clients A and B, A → relay → B → relay → A. Latencies are those of round trips overlapping the attack; a message never answered counts with its age at the end.',
     '',

@@ -79,9 +79,12 @@ export async function runScenario(scenario: Scenario, seconds: number, repoRoot:
   }
 }
 
-/** The malformed upgrades get 5 s more (at most 15 s) to get through their 3,000 requests; the floods get `seconds`. */
+/**
+ * The attacks that end by themselves (3,000 malformed upgrades; 20 bombs,
+ * once all are closed) get 5 s more, at most 15 s; the floods get `seconds`.
+ */
 export function attackSeconds(scenario: Scenario, seconds: number): number {
-  return scenario.attack === 'upgrades' ? Math.min(15, seconds + 5) : seconds;
+  return scenario.attack === 'upgrades' || scenario.attack === 'bombs' ? Math.min(15, seconds + 5) : seconds;
 }
 
 interface AttackerRun {
