@@ -1,6 +1,7 @@
 import type { Attack, AttackConfig, AttackName } from './attacks/attack.js';
 import { compressionBombs } from './attacks/compression-bombs.js';
 import { fragmentFlood } from './attacks/fragment-flood.js';
+import { noAttack } from './attacks/no-attack.js';
 import { malformedUpgrades } from './attacks/malformed-upgrades.js';
 import { pingFlood } from './attacks/ping-flood.js';
 import { relayFlood } from './attacks/relay-flood.js';
@@ -13,6 +14,7 @@ import { slowloris } from './attacks/slowloris.js';
  * {type: 'result', outcome} (or {type: 'failed', message}) at the end.
  */
 const ATTACKS: Record<AttackName, Attack> = {
+  none: noAttack,
   upgrades: malformedUpgrades,
   ping: pingFlood,
   fragments: fragmentFlood(1),

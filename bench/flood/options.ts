@@ -7,7 +7,7 @@ export interface FloodOptions {
   servers: ('gdws' | 'ws')[];
 }
 
-export const ALL_ATTACKS: AttackName[] = ['upgrades', 'ping', 'fragments', 'empty-fragments', 'relay-all', 'relay-peer', 'bombs', 'slowloris'];
+export const ALL_ATTACKS: AttackName[] = ['none', 'upgrades', 'ping', 'fragments', 'empty-fragments', 'relay-all', 'relay-peer', 'bombs', 'slowloris'];
 /** Shorthands accepted by --attacks. */
 const ALIASES: Record<string, AttackName[]> = { relay: ['relay-all', 'relay-peer'], fragment: ['fragments', 'empty-fragments'] };
 

@@ -81,9 +81,11 @@ export async function runScenario(scenario: Scenario, seconds: number, repoRoot:
 
 /**
  * The attacks that end by themselves (3,000 malformed upgrades; 20 bombs,
- * once all are closed) get 5 s more, at most 15 s; the floods get `seconds`.
+ * once all are closed) get 5 s more, at most 15 s; the floods get `seconds`;
+ * the reference row without an attacker at most 5 s.
  */
 export function attackSeconds(scenario: Scenario, seconds: number): number {
+  if (scenario.attack === 'none') return Math.min(5, seconds);
   return scenario.attack === 'upgrades' || scenario.attack === 'bombs' ? Math.min(15, seconds + 5) : seconds;
 }
 

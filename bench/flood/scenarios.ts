@@ -14,6 +14,7 @@ export interface Scenario {
 }
 
 export const ATTACK_TITLES: Record<AttackName, string> = {
+  none: '0. none (probe only, reference)',
   upgrades: '1. malformed upgrades (3,000)',
   ping: '2. ping flood, never reads',
   fragments: '3a. 1-byte continuation flood',

@@ -16,7 +16,7 @@ export interface AttackOutcome {
   note: string;
 }
 
-export type AttackName = 'upgrades' | 'ping' | 'fragments' | 'empty-fragments' | 'relay-all' | 'relay-peer' | 'bombs' | 'slowloris';
+export type AttackName = 'none' | 'upgrades' | 'ping' | 'fragments' | 'empty-fragments' | 'relay-all' | 'relay-peer' | 'bombs' | 'slowloris';
 
 /** Runs one attack; calls `started()` when the flood itself begins (after any setup). */
 export type Attack = (config: AttackConfig, started: () => void) => Promise<AttackOutcome>;
