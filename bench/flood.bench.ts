@@ -42,6 +42,7 @@ for (const scenario of scenarios) {
       p99: 0,
       max: 0,
       roundTrips: 0,
+      attackSeconds: 0,
       unansweredMs: null,
       rssBaseline: 0,
       rssGrowth: 0,

@@ -20,6 +20,8 @@ export interface ScenarioResult {
   p99: number;
   max: number;
   roundTrips: number;
+  /** How long the attack lasted, from its start to the attacker's report (s). */
+  attackSeconds: number;
   /** The probe's message still unanswered at the end, if any (ms). */
   unansweredMs: number | null;
   rssBaseline: number;
@@ -63,6 +65,7 @@ export async function runScenario(scenario: Scenario, seconds: number, repoRoot:
       p99: percentile(latencies, 0.99),
       max: percentile(latencies, 1),
       roundTrips: windowed.filter((trip) => trip.answered).length,
+      attackSeconds: (end - start) / 1000,
       unansweredMs: unanswered?.ms ?? null,
       rssBaseline,
       rssGrowth: Math.max(0, rss.maxBetween(start, end + AFTER_MS) - rssBaseline),
