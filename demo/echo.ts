@@ -12,6 +12,12 @@ export function createEchoServer(deflate: boolean | DeflateOptions = false): Web
   server.deflate = deflate;
   server.inboundBufferSize = 16 * 1024 * 1024;
   server.outboundBufferSize = 32 * 1024 * 1024;
+  echoWithBackpressure(server);
+  return server;
+}
+
+/** Makes `server` echo every message, with the backpressure described above. */
+export function echoWithBackpressure(server: WebSocketServer): void {
   const waiting = new WeakSet<WebSocketPeer>();
   const echo = (peer: WebSocketPeer): void => {
     while (!waiting.has(peer) && peer.getAvailablePacketCount() > 0) {
@@ -32,5 +38,4 @@ export function createEchoServer(deflate: boolean | DeflateOptions = false): Web
     const peer = server.getPeer(id);
     if (peer !== undefined) echo(peer);
   });
-  return server;
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { WebSocketServer as WsServer } from 'ws';
-import { GodotError, WebSocketMultiplayerPeer, WebSocketServer } from '../../src/index.js';
-import { echoWithBackpressure } from './backpressure-echo.js';
+import { echoWithBackpressure } from '../../demo/echo.js';
+import { GodotError, routeUpgrades, WebSocketMultiplayerPeer, WebSocketServer } from '../../src/index.js';
 import { startWsRelay } from './ws-relay.js';
 
 /**
@@ -11,12 +11,13 @@ import { startWsRelay } from './ws-relay.js';
  *   gdws          WebSocketServer.listen, default limits, backpressure echo
  *   gdws-deflate  the same with server.deflate = true
  *   gdws-http     node:http server whose 'upgrade' calls server.handleUpgrade
+ *   gdws-routed   node:http server with routeUpgrades (the server as fallback)
  *   gdws-relay    WebSocketMultiplayerPeer.createServer (Godot 4 relay)
  *   ws            new WebSocketServer({ port }) echo, ws defaults
  *   ws-deflate    the same with perMessageDeflate: true
  *   ws-relay      a minimal Godot 4 relay on ws (ws-relay.ts)
  */
-export type ServerKind = 'gdws' | 'gdws-deflate' | 'gdws-http' | 'gdws-relay' | 'ws' | 'ws-deflate' | 'ws-relay';
+export type ServerKind = 'gdws' | 'gdws-deflate' | 'gdws-http' | 'gdws-routed' | 'gdws-relay' | 'ws' | 'ws-deflate' | 'ws-relay';
 
 function ready(port: number): void {
   process.stdout.write(`READY ${port}\n`);
@@ -39,13 +40,15 @@ async function start(kind: ServerKind): Promise<void> {
       ready(server.getListeningPort());
       return;
     }
-    case 'gdws-http': {
+    case 'gdws-http':
+    case 'gdws-routed': {
       const server = gdwsEchoServer(false);
       const http = createServer((_request, response) => {
         response.writeHead(426, { upgrade: 'websocket' });
         response.end();
       });
-      http.on('upgrade', (request, socket, head) => server.handleUpgrade(request, socket, head));
+      if (kind === 'gdws-routed') routeUpgrades(http, {}, { fallback: server });
+      else http.on('upgrade', (request, socket, head) => server.handleUpgrade(request, socket, head));
       http.listen(0, '127.0.0.1', () => ready((http.address() as { port: number }).port));
       return;
     }

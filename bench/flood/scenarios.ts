@@ -34,6 +34,7 @@ function targetsFor(attack: AttackName): { side: 'gdws' | 'ws'; server: TargetKi
       return [
         { side: 'gdws', server: 'gdws', serverLabel: 'gdws listen' },
         { side: 'gdws', server: 'gdws-http', serverLabel: 'gdws node:http + handleUpgrade' },
+        { side: 'gdws', server: 'gdws-routed', serverLabel: 'gdws node:http + routeUpgrades' },
         { side: 'gdws', server: 'demo', serverLabel: 'gdws demo (npx tsx demo/server.ts)' },
         { side: 'ws', server: 'ws', serverLabel: 'ws' },
       ];
@@ -41,6 +42,7 @@ function targetsFor(attack: AttackName): { side: 'gdws' | 'ws'; server: TargetKi
       return [
         { side: 'gdws', server: 'gdws', serverLabel: 'gdws listen' },
         { side: 'gdws', server: 'gdws-http', serverLabel: 'gdws node:http + handleUpgrade' },
+        { side: 'gdws', server: 'gdws-routed', serverLabel: 'gdws node:http + routeUpgrades' },
         { side: 'ws', server: 'ws', serverLabel: 'ws' },
       ];
     case 'relay-all':
