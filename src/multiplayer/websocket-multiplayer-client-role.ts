@@ -98,25 +98,20 @@ export class WebSocketMultiplayerClientRole implements PeerObserver {
 
   // ---- PeerObserver (the connection to the server) ----------------------
 
-  /** @internal */
   peerEstablished(): void {
     // Connected only once the id greeting arrives.
   }
 
-  /** @internal */
   peerFailed(peer: WebSocketPeer, reason: string): void {
     this.giveUp(peer.lastError?.code ?? GodotError.ERR_CONNECTION_ERROR, reason, null);
   }
 
-  /** @internal */
   peerData(peer: WebSocketPeer): void {
     this.host.takeMessages(peer);
   }
 
-  /** @internal */
   peerCloseRequest(): void {}
 
-  /** @internal */
   peerClosed(): void {
     if (this.state === ConnectionStatus.CONNECTING) {
       this.giveUp(GodotError.ERR_CONNECTION_ERROR, 'The server closed the connection before sending an id', null);

@@ -10,7 +10,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface PublicTypings {
   /** Emitted declaration files by path relative to src/ ('index.d.ts', 'peer/websocket-peer.d.ts', ...). */
   files: Map<string, string>;
-  /** Errors from checking the declarations alone with strict and skipLibCheck: false. */
+  /** Errors from checking all the emitted declarations alone with strict and skipLibCheck: false. */
   diagnostics: string[];
   /** For each class exported from index.d.ts: its public instance and static member names, inherited ones included. */
   classMembers: Map<string, string[]>;
@@ -74,7 +74,9 @@ export function emitPublicTypings(): PublicTypings {
   };
   // The virtual directory sits in the repository, so node_modules/@types/node resolves as in a consumer project,
   // and its package.json ("type": "module") is the repository's, which says the same as the published one.
-  const consumer = ts.createProgram({ rootNames: [path.join(virtualDir, 'index.d.ts')], options: consumerOptions, host });
+  // Every emitted file is a root, so internal modules that index.d.ts does not reach must compile too.
+  const rootNames = ['index.d.ts', ...[...files.keys()].filter((f) => f !== 'index.d.ts')].map((f) => path.join(virtualDir, f));
+  const consumer = ts.createProgram({ rootNames, options: consumerOptions, host });
   // Every diagnostic of the package's own files (as skipLibCheck: false reports them), without
   // re-checking all of @types/node, which takes seconds and is not the package's to fix.
   const ownFiles = consumer.getSourceFiles().filter((f) => inMemory(f.fileName) !== undefined);
