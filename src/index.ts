@@ -1,3 +1,6 @@
+/// <reference types="node" preserve="true" />
+// The public API exposes Node types (Buffer, net.Socket, http.IncomingMessage), so its typings need @types/node.
+
 export { GodotError, GodotErrorException } from './godot-error.js';
 export { CloseCode, Opcode, ProtocolError, MAX_CLOSE_REASON_BYTES } from './frame/index.js';
 export { HandshakeError, HandshakeRefusal } from './handshake/index.js';

@@ -1,5 +1,6 @@
 import { createPrivateKey, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { GodotError, GodotErrorException } from '../godot-error.js';
 
 /** PEM text or bytes. */
@@ -88,6 +89,16 @@ export class CryptoKey {
     return this.pem;
   }
 
+  /** What `console.log` and `util.inspect` show: never the key itself. */
+  [inspect.custom](): string {
+    return REDACTED_KEY;
+  }
+
+  /** What `JSON.stringify` writes: never the key itself. */
+  toJSON(): string {
+    return REDACTED_KEY;
+  }
+
   private static parse(text: string, source: string): CryptoKey {
     const blocks = pemBlocks(text);
     if (blocks.some((block) => block.label === 'ENCRYPTED PRIVATE KEY') || /Proc-Type: 4,ENCRYPTED/.test(text)) {
@@ -110,6 +121,9 @@ export class CryptoKey {
     return new CryptoKey(`${key.text}\n`);
   }
 }
+
+/** How a private key is shown where it might be logged (CryptoKey, TLSOptions, `util.inspect`, `JSON.stringify`). */
+export const REDACTED_KEY = 'CryptoKey { <private key, redacted> }';
 
 /** A certificate (or chain) as TLSOptions and the Godot 3 properties take it. */
 export type CertificateSource = X509Certificate | Pem;

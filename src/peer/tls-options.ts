@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
+import { inspect, type InspectOptions } from 'node:util';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate, type SecureContextOptions } from 'node:tls';
 import { GodotError, GodotErrorException } from '../godot-error.js';
-import { certificateFrom, keyFrom, type CertificateSource, type CryptoKey, type KeySource, type X509Certificate } from './tls-material.js';
+import { certificateFrom, keyFrom, REDACTED_KEY, type CertificateSource, type CryptoKey, type KeySource, type X509Certificate } from './tls-material.js';
 
 export type { Pem } from './tls-material.js';
 
@@ -122,6 +123,25 @@ export class TLSOptions {
     const served = chain === null ? certificate.toPem() : certificate.toPem() + certificateFrom(chain, 'the PEM given as the CA chain').toPem();
     return { key: key.toPem(), cert: served };
   }
+
+  /** What `console.log` and `util.inspect` show: the mode and certificates, with the private key redacted. */
+  [inspect.custom](_depth: number, options: InspectOptions, nodeInspect: typeof inspect = inspect): string {
+    return `TLSOptions ${nodeInspect(this.toJSON(), { ...options, depth: 1 })}`;
+  }
+
+  /** What `JSON.stringify` writes: the mode, names and certificates (PEM as given), with the private key redacted. */
+  toJSON(): { mode: string; commonNameOverride?: string; trustedChain?: string | null; privateKey?: string | null; certificate?: string | null } {
+    if (this.mode === 'server') {
+      return { mode: this.mode, privateKey: this.privateKey === null ? null : REDACTED_KEY, certificate: pemOf(this.certificate) };
+    }
+    return { mode: this.mode, trustedChain: pemOf(this.trustedChain), commonNameOverride: this.commonNameOverride };
+  }
+}
+
+function pemOf(source: CertificateSource | null): string | null {
+  if (source === null) return null;
+  if (typeof source === 'string') return source;
+  return Buffer.isBuffer(source) ? source.toString('latin1') : source.toPem();
 }
 
 function skipNameCheck(_host: string, _certificate: PeerCertificate): undefined {

@@ -70,7 +70,7 @@ const EMPTY = Buffer.alloc(0);
  * node:net or node:tls socket. Events fire from Node's event loop; `poll()`
  * is kept for code ported from Godot and costs nothing.
  */
-export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements ConnectionHandler, OutboundTransport, Flushable {
+export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> {
   private options: PeerOptions;
   private ownsOptions = false;
   private socket: OwnedSocket | null = null;
@@ -403,6 +403,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
 
   // ---- ConnectionHandler (events from the protocol core) ----------------
 
+  /** @internal */
   onMessage(data: Buffer, isText: boolean): void {
     this.inbound.push(data, isText);
     if ((this.pauseReasons & PAUSED_QUEUE_FULL) === 0 && this.inboundFull()) this.pauseReading(PAUSED_QUEUE_FULL);
@@ -410,15 +411,18 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     this.emit('dataReceived');
   }
 
+  /** @internal */
   onInboundBacklog(full: boolean): void {
     if (full) this.pauseReading(PAUSED_INFLATE_BACKLOG);
     else this.resumeReading(PAUSED_INFLATE_BACKLOG);
   }
 
+  /** @internal */
   onPong(): void {
     this.awaitingPong = false;
   }
 
+  /** @internal */
   onCloseFrame(code: number, reason: string): void {
     // Godot 3 appends a NUL to every non-empty reason; people never mean it.
     this.closeCode = code;
@@ -433,6 +437,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
     this.endTransport();
   }
 
+  /** @internal */
   onProtocolError(error: ProtocolError): void {
     this.closeCode = error.closeCode;
     this.closeReason = error.message;
@@ -442,18 +447,22 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> implements 
 
   // ---- OutboundTransport / Flushable -----------------------------------
 
+  /** @internal */
   scheduleFlush(): void {
     scheduleFlush(this);
   }
 
+  /** @internal */
   flushNow(): void {
     this.outbound?.flush();
   }
 
+  /** @internal */
   flushEarly(): boolean {
     return servingOneConnection();
   }
 
+  /** @internal */
   writeBatch(chunks: Buffer[], written: () => void): void {
     const socket = this.socket;
     if (socket === null || socket.destroyed) {
@@ -721,3 +730,9 @@ function onSocketClose(this: OwnedSocket): void {
 
 /** Socket errors (ECONNRESET, EPIPE) are followed by 'close', which reports the unclean end. */
 function ignoreSocketError(): void {}
+
+// WebSocketPeer serves the protocol core and the flush scheduler through these interfaces. It does not
+// name them in an `implements` clause: their members are @internal, and the package typings (stripInternal)
+// would then fail to match them. This alias checks the same thing without showing in the typings.
+type ServesInternally<T extends ConnectionHandler & OutboundTransport & Flushable> = T;
+type _WebSocketPeerServes = ServesInternally<WebSocketPeer>;

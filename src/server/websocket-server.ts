@@ -33,7 +33,7 @@ export interface ListenOptions {
  * connections, runs the handshake with a timeout, and owns the peers by id.
  * It can also adopt upgrades from an existing node:http(s) server.
  */
-export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEvents> implements PeerObserver {
+export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEvents> {
   /** Address to listen on; "*" listens on every interface. */
   bindIp = '*';
   /** Godot 3 TLS material (CryptoKey / X509Certificate or PEM); with a key and certificate, `listen` serves wss://. */
@@ -192,6 +192,7 @@ export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEven
 
   // ---- PeerObserver -----------------------------------------------------
 
+  /** @internal */
   peerEstablished(peer: WebSocketPeer, protocol: string): void {
     this.pending.delete(peer);
     // Godot 3 gives every client a random id, in raw mode as in multiplayer mode.
@@ -202,20 +203,24 @@ export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEven
     else this.emit('clientConnected', id, protocol);
   }
 
+  /** @internal */
   peerFailed(peer: WebSocketPeer, reason: string): void {
     this.pending.delete(peer);
     this.emit('handshakeFailed', reason, peer.getConnectedHost());
   }
 
+  /** @internal */
   peerData(peer: WebSocketPeer): void {
     if (this.gdMpApi) this.multiplayerPeerData(peer);
     else this.emit('dataReceived', peer.tag);
   }
 
+  /** @internal */
   peerCloseRequest(peer: WebSocketPeer, code: number, reason: string): void {
     this.emit('clientCloseRequest', peer.tag, code, reason);
   }
 
+  /** @internal */
   peerClosed(peer: WebSocketPeer, wasClean: boolean): void {
     if (this.peers.get(peer.tag) !== peer) return;
     this.peers.delete(peer.tag);
@@ -257,3 +262,8 @@ export class WebSocketServer extends Godot3MultiplayerServer<WebSocketServerEven
   }
 
 }
+
+// WebSocketServer serves its peers as their PeerObserver without an `implements` clause: the observer methods are
+// @internal, and the package typings (stripInternal) would then fail to match the interface. This checks it instead.
+type ObservesPeers<T extends PeerObserver> = T;
+type _WebSocketServerObserves = ObservesPeers<WebSocketServer>;

@@ -34,8 +34,16 @@ class FakeFuzzingServer {
     server.on('connection', (socket, request) => this.serve(socket, request.url ?? ''));
   }
 
-  static async start(): Promise<FakeFuzzingServer> {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  /** `slowCaseOneMs` holds the handshake answer for case 1, as the testsuite does while it builds a case's frames. */
+  static async start(slowCaseOneMs = 0): Promise<FakeFuzzingServer> {
+    const server = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      verifyClient: (info, done) => {
+        const delay = info.req.url?.startsWith('/runCase?case=1&') ? slowCaseOneMs : 0;
+        setTimeout(() => done(true), delay);
+      },
+    });
     await new Promise<void>((resolve) => server.once('listening', resolve));
     return new FakeFuzzingServer(server);
   }
@@ -109,6 +117,17 @@ describe('autobahn/client-runner (fuzzingserver mode)', () => {
       );
     });
     expect(log).toEqual(expect.arrayContaining(['case 1 of 3', 'case 2 of 3', 'case 3 of 3', 'reports updated']));
+  });
+
+  it("waits past Godot's 3 s handshake timeout for a case whose handshake the testsuite answers late", async () => {
+    fake = await FakeFuzzingServer.start(3_500);
+    const summary = await runFuzzingServerCases({ url: fake.url, agent: 'gdws' });
+    expect(summary.cases.map((run) => [run.caseNumber, run.connected, run.wasClean, run.problem])).toEqual([
+      [1, true, true, undefined],
+      [2, true, true, undefined],
+      [3, true, true, undefined],
+    ]);
+    expect(fake.echoes.get(1)?.length).toBe(FAKE_CASES[0]!.length);
   });
 
   it('reports a testsuite that cannot be reached instead of hanging', async () => {

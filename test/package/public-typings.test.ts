@@ -1,0 +1,55 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { emitPublicTypings, type PublicTypings } from './public-typings.js';
+
+/**
+ * Plumbing between gdws's own classes: public in TypeScript so the classes can call each
+ * other, marked @internal so the package typings (stripInternal) leave them out.
+ */
+const INTERNAL_MEMBERS = [
+  // WebSocketPeer as the protocol core's ConnectionHandler
+  'onMessage', 'onInboundBacklog', 'onPong', 'onCloseFrame', 'onProtocolError',
+  // WebSocketPeer as OutboundTransport / Flushable
+  'scheduleFlush', 'flushNow', 'flushEarly', 'writeBatch',
+  // WebSocketPeer's socket listener and owner
+  'receive', 'finish', 'remoteEnded', 'observer', 'tag',
+  // WebSocketServer / WebSocketClient as a PeerObserver
+  'peerEstablished', 'peerFailed', 'peerData', 'peerCloseRequest', 'peerClosed',
+];
+
+describe('the package typings (tsconfig.package.json)', () => {
+  let typings: PublicTypings;
+  beforeAll(() => {
+    typings = emitPublicTypings();
+  }, 120_000);
+
+  it('compile on their own for a strict consumer with skipLibCheck: false and only @types/node', () => {
+    expect(typings.diagnostics).toEqual([]);
+  });
+
+  it('reference @types/node from index.d.ts, so a consumer with "types": [] still gets Node\'s types', () => {
+    expect(typings.files.get('index.d.ts')).toMatch(/\/\/\/ <reference types="node"/);
+  });
+
+  it('export the Godot-named classes with their API', () => {
+    const members = typings.classMembers;
+    expect(members.get('WebSocketPeer')).toEqual(expect.arrayContaining(['connectToUrl', 'getPacket', 'sendText', 'poll', 'close', 'getReadyState']));
+    expect(members.get('WebSocketServer')).toEqual(expect.arrayContaining(['listen', 'getPeer', 'handleUpgrade', 'stop']));
+    expect(members.get('WebSocketClient')).toEqual(expect.arrayContaining(['connectToUrl', 'getPeer', 'disconnectFromHost']));
+    expect(members.get('WebSocketMultiplayerPeer')).toEqual(expect.arrayContaining(['createServer', 'createClient', 'getPeer']));
+    expect(members.get('TLSOptions')).toEqual(expect.arrayContaining(['getPrivateKey', 'isServer']));
+  });
+
+  it('leave the internal plumbing out of every exported class', () => {
+    const leaks: string[] = [];
+    for (const [className, members] of typings.classMembers) {
+      for (const name of INTERNAL_MEMBERS) if (members.includes(name)) leaks.push(`${className}.${name}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('do not name the internal interfaces in the public classes', () => {
+    for (const file of ['peer/websocket-peer.d.ts', 'server/websocket-server.d.ts', 'client/websocket-client.d.ts']) {
+      expect(typings.files.get(file)).not.toMatch(/implements (ConnectionHandler|OutboundTransport|Flushable|PeerObserver)/);
+    }
+  });
+});
