@@ -18,6 +18,14 @@ export {
   type DeflateSettings,
 } from './peer/index.js';
 export { X509Certificate, CryptoKey, type CertificateSource, type KeySource } from './peer/tls-material.js';
-export { WebSocketServer, routeUpgrades, type WebSocketServerEvents, type ListenOptions, type UpgradeTarget, type UpgradeRoutingOptions } from './server/index.js';
-export { WebSocketClient, ConnectionStatus, type WebSocketClientEvents } from './client/index.js';
-export { WebSocketMultiplayerPeer, TransferMode, Godot3PacketType, SceneSystemCommand, type WebSocketMultiplayerPeerEvents, type MultiplayerPeerEvents, type Godot3ClientEvents } from './multiplayer/index.js';
+export { routeUpgrades, type UpgradeTarget, type UpgradeRoutingOptions } from './server/index.js';
+export { WebSocketServer, WebSocketClient, type WebSocketServerEvents, type ListenOptions, type WebSocketClientEvents, type Godot3ClientEvents } from './godot3/index.js';
+export {
+  WebSocketMultiplayerPeer,
+  ConnectionStatus,
+  TransferMode,
+  Godot3PacketType,
+  SceneSystemCommand,
+  type WebSocketMultiplayerPeerEvents,
+  type MultiplayerPeerEvents,
+} from './multiplayer/index.js';

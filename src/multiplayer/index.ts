@@ -1,10 +1,9 @@
 export { WebSocketMultiplayerPeer, type WebSocketMultiplayerPeerEvents } from './websocket-multiplayer-peer.js';
 export { MultiplayerPeerBase, type MultiplayerPeerEvents } from './multiplayer-peer-base.js';
-export { Godot3MultiplayerPeer } from './godot3-multiplayer-peer.js';
-export { Godot3MultiplayerServer } from './godot3-server.js';
-export { Godot3MultiplayerClient, type Godot3ClientEvents } from './godot3-client.js';
+export { Godot3ServerProtocol } from './godot3-server-protocol.js';
+export { Godot3ClientProtocol, type Godot3ClientHost } from './godot3-client-protocol.js';
+export { ConnectionStatus } from './connection-status.js';
 export { TransferMode } from './transfer-mode.js';
-export { SERVER_PEER_ID, MAX_PEER_ID, randomPeerId } from './peer-id.js';
 export {
   GODOT3_HEADER_SIZE,
   Godot3PacketType,

@@ -1,10 +1,10 @@
 import type { EventEmitter } from 'node:events';
-import type { ConnectionStatus } from '../client/connection-status.js';
+import type { ConnectionStatus } from './connection-status.js';
 import { GodotError } from '../godot-error.js';
 import { PeerConfig } from '../peer/peer-config.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
 import { IncomingPackets } from './incoming-packets.js';
-import { isInt32, randomPeerId } from './peer-id.js';
+import { isInt32, randomPeerId } from '../server/peer-id.js';
 import { isTransferMode, TransferMode } from './transfer-mode.js';
 
 type EventMap<T> = Record<keyof T, unknown[]>;

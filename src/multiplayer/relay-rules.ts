@@ -1,4 +1,4 @@
-import { SERVER_PEER_ID } from './peer-id.js';
+import { SERVER_PEER_ID } from '../server/peer-id.js';
 
 /** Where a packet goes: to the server's own application and/or on to these clients, or nowhere and why. */
 export type Route = { deliverToServer: boolean; forwardTo: number[] } | { dropReason: string };

@@ -1,11 +1,11 @@
-import { ConnectionStatus } from '../client/connection-status.js';
+import { ConnectionStatus } from './connection-status.js';
 import { GodotError } from '../godot-error.js';
 import type { PeerOptions } from '../peer/peer-options.js';
 import type { TLSOptions } from '../peer/tls-options.js';
 import { WebSocketPeer, type PeerObserver } from '../peer/websocket-peer.js';
 import { decodeIdGreeting } from './godot4-greeting.js';
 import { sendOrFail, type ClientRoleHost } from './multiplayer-role-host.js';
-import { SERVER_PEER_ID } from './peer-id.js';
+import { SERVER_PEER_ID } from '../server/peer-id.js';
 import { decodeSceneSystemPacket, encodeRelay, isSceneSystemPacket, SceneSystemCommand } from './scene-multiplayer-packet.js';
 
 /**

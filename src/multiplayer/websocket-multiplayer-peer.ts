@@ -1,13 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ConnectionStatus } from '../client/connection-status.js';
+import { ConnectionStatus } from './connection-status.js';
 import { GodotError } from '../godot-error.js';
-import type { PeerOptions } from '../peer/peer-options.js';
 import type { TLSOptions } from '../peer/tls-options.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
 import type { ClientRoleHost } from './multiplayer-role-host.js';
 import { MultiplayerPeerBase } from './multiplayer-peer-base.js';
-import { SERVER_PEER_ID } from './peer-id.js';
+import { SERVER_PEER_ID } from '../server/peer-id.js';
 import { WebSocketMultiplayerClientRole } from './websocket-multiplayer-client-role.js';
 import { WebSocketMultiplayerServerRole } from './websocket-multiplayer-server-role.js';
 
@@ -197,11 +196,6 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
 
   // ---- internals --------------------------------------------------------
 
-  protected override setOption<K extends keyof PeerOptions>(key: K, value: PeerOptions[K]): void {
-    super.setOption(key, value);
-    if (this.role instanceof WebSocketMultiplayerServerRole) this.role.useOptions(this.peerOptions);
-  }
-
   protected override refusalChanged(enabled: boolean): void {
     if (this.role instanceof WebSocketMultiplayerServerRole) this.role.refuseNewConnections(enabled);
   }
@@ -211,7 +205,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
   }
 
   private becomeServer(): WebSocketMultiplayerServerRole {
-    const server = new WebSocketMultiplayerServerRole(this.roleHost, this.peerOptions, this.refuseNewConnections);
+    const server = new WebSocketMultiplayerServerRole(this.roleHost, () => this.peerOptions, this.refuseNewConnections);
     this.role = server;
     this.uniqueId = SERVER_PEER_ID;
     return server;

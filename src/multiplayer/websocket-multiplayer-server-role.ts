@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ConnectionStatus } from '../client/connection-status.js';
 import { GodotError } from '../godot-error.js';
 import type { PeerOptions } from '../peer/peer-options.js';
 import { WriteMode } from '../peer/ready-state.js';
@@ -8,10 +7,10 @@ import type { TLSOptions } from '../peer/tls-options.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
 import { encodeIdGreeting } from './godot4-greeting.js';
 import { sendOrFail, type MultiplayerRoleHost } from './multiplayer-role-host.js';
-import { randomPeerId } from './peer-id.js';
+import { PeerServer, type PeerServerObserver } from '../server/peer-server.js';
+import { ConnectionStatus } from './connection-status.js';
 import { routeSceneRelay, serverTargets } from './relay-rules.js';
 import { decodeSceneSystemPacket, encodePeerNotice, encodeRelay, isSceneSystemPacket, SceneSystemCommand } from './scene-multiplayer-packet.js';
-import { ServerTransport } from './server-transport.js';
 
 /**
  * The server side of Godot 4's WebSocketMultiplayerPeer: greets each client
@@ -19,25 +18,22 @@ import { ServerTransport } from './server-transport.js';
  * announces arrivals and departures (ADD_PEER / DEL_PEER) and forwards RELAY
  * envelopes between clients.
  */
-export class WebSocketMultiplayerServerRole {
+export class WebSocketMultiplayerServerRole implements PeerServerObserver {
   /** Adopting upgrades needs no listener, so CONNECTED at once; `listen` makes it CONNECTING until bound. */
   private state: ConnectionStatus = ConnectionStatus.CONNECTED;
-  private readonly transport = new ServerTransport();
-  /** The greeted clients by multiplayer id. */
+  private readonly transport: PeerServer;
+  /** The greeted clients, by the id the server gave their connection (random 31-bit, as Godot 4 draws them). */
   private readonly peers = new Map<number, WebSocketPeer>();
-  /** Multiplayer id by the transport's own id for the same connection. */
-  private readonly idsByConnection = new Map<number, number>();
+  private detached = false;
 
+  /** `options` is read as each connection opens. */
   constructor(
     private readonly host: MultiplayerRoleHost,
-    options: Readonly<PeerOptions>,
+    options: () => Readonly<PeerOptions>,
     refuseNewConnections: boolean,
   ) {
-    this.transport.useOptions(options);
-    this.transport.refuseNewConnections = refuseNewConnections;
-    this.transport.on('clientConnected', this.onClientConnected);
-    this.transport.on('dataReceived', this.onClientData);
-    this.transport.on('clientDisconnected', this.onClientDisconnected);
+    this.transport = new PeerServer(this, options);
+    this.transport.refusing = refuseNewConnections;
   }
 
   get status(): ConnectionStatus {
@@ -46,7 +42,7 @@ export class WebSocketMultiplayerServerRole {
 
   async listen(port: number, bindAddress: string, tlsOptions: TLSOptions | undefined): Promise<GodotError> {
     this.state = ConnectionStatus.CONNECTING;
-    const result = await this.transport.listen({ port, bindIp: bindAddress, tls: tlsOptions });
+    const result = await this.transport.listen({ port, bindIp: bindAddress, tls: tlsOptions ?? null });
     // Detached by close() while binding.
     if (this.status === ConnectionStatus.DISCONNECTED) {
       void this.transport.stop();
@@ -61,13 +57,8 @@ export class WebSocketMultiplayerServerRole {
     this.transport.handleUpgrade(request, socket, head);
   }
 
-  /** Connections opened from now on take these settings. */
-  useOptions(options: Readonly<PeerOptions>): void {
-    this.transport.useOptions(options);
-  }
-
   refuseNewConnections(enabled: boolean): void {
-    this.transport.refuseNewConnections = enabled;
+    this.transport.refusing = enabled;
   }
 
   getListeningPort(): number {
@@ -95,7 +86,7 @@ export class WebSocketMultiplayerServerRole {
   /** Forgets client `id` at once, without `peerDisconnected`; with relay on the others still hear of the departure. */
   forget(id: number, peer: WebSocketPeer): void {
     this.peers.delete(id);
-    this.idsByConnection.delete(peer.tag);
+    this.transport.forget(id);
     this.host.forgetConnection(peer);
     if (!this.host.relayEnabled()) return;
     const departure = encodePeerNotice(SceneSystemCommand.DEL_PEER, id);
@@ -104,9 +95,7 @@ export class WebSocketMultiplayerServerRole {
 
   /** Stops reporting to the host; the connections are left as they are. */
   detach(): void {
-    this.transport.off('clientConnected', this.onClientConnected);
-    this.transport.off('dataReceived', this.onClientData);
-    this.transport.off('clientDisconnected', this.onClientDisconnected);
+    this.detached = true;
     this.state = ConnectionStatus.DISCONNECTED;
   }
 
@@ -117,46 +106,46 @@ export class WebSocketMultiplayerServerRole {
 
   /** One message from a client; false when the connection is not a greeted client. */
   handleMessage(peer: WebSocketPeer, message: Buffer): boolean {
-    const source = this.idsByConnection.get(peer.tag);
-    if (source === undefined) return false;
+    const source = peer.tag;
+    if (this.peers.get(source) !== peer) return false;
     if (message.length === 0) this.host.dropPacket(source, 'empty packet');
     else if (this.host.relayEnabled() && isSceneSystemPacket(message)) this.handleSystemPacket(source, message);
     else this.host.deliver(source, message);
     return true;
   }
 
-  private readonly onClientConnected = (connection: number): void => {
-    const peer = this.transport.getPeer(connection);
-    if (peer === undefined) return;
+  // ---- PeerServerObserver ------------------------------------------------
+
+  peerJoined(id: number, peer: WebSocketPeer): void {
+    if (this.detached) return;
     // The transport refuses at the handshake; Godot 4 also drops connections whose handshake finishes while it refuses.
-    if (this.transport.isRefusingNewConnections()) {
+    if (this.transport.refusing) {
       peer.close(-1);
       return;
     }
-    const id = randomPeerId((candidate) => this.peers.has(candidate));
     if (peer.send(encodeIdGreeting(id), WriteMode.BINARY) !== GodotError.OK) {
       this.host.fail(GodotError.FAILED, `Could not send the id to a new client: ${peer.lastError?.message ?? 'send failed'}`);
       peer.close(-1);
       return;
     }
     this.peers.set(id, peer);
-    this.idsByConnection.set(connection, id);
     if (this.host.relayEnabled()) this.announceArrival(id, peer);
     this.host.peerConnected(id);
-  };
+  }
 
-  private readonly onClientData = (connection: number): void => {
-    if (!this.idsByConnection.has(connection)) return;
-    const peer = this.transport.getPeer(connection);
-    if (peer !== undefined) this.host.takeMessages(peer);
-  };
+  peerData(id: number, peer: WebSocketPeer): void {
+    if (!this.detached && this.peers.get(id) === peer) this.host.takeMessages(peer);
+  }
 
-  private readonly onClientDisconnected = (connection: number): void => {
-    const id = this.idsByConnection.get(connection);
-    if (id === undefined) return;
-    this.forget(id, this.peers.get(id)!);
+  peerCloseRequest(): void {}
+
+  peerLeft(id: number, peer: WebSocketPeer): void {
+    if (this.detached || this.peers.get(id) !== peer) return;
+    this.forget(id, peer);
     this.host.peerDisconnected(id);
-  };
+  }
+
+  handshakeFailed(): void {}
 
   /** SceneMultiplayer's order: for each client already here, tell it about the newcomer, then the newcomer about it. */
   private announceArrival(id: number, newcomer: WebSocketPeer): void {

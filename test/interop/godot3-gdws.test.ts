@@ -3,10 +3,10 @@
 // and with a gdws client inside a Godot game.
 
 import { describe, expect, it } from 'vitest';
-import { WebSocketClient } from '../../src/client/websocket-client.js';
+import { WebSocketClient } from '../../src/godot3/websocket-client.js';
 import { GodotError } from '../../src/godot-error.js';
 import { WriteMode } from '../../src/peer/ready-state.js';
-import { WebSocketServer } from '../../src/server/websocket-server.js';
+import { WebSocketServer } from '../../src/godot3/websocket-server.js';
 import { patternBytes } from './godot3/godot-config.js';
 import type { MessageType, MpStep } from './godot3/godot-config.js';
 import { expectHealthy, expectedEchoes, idsOf, messageSummary, ONE_MIB, rpcsOf, sendAndReceiveEach, showOnFailure, SIZES, startRawServer, TWO_CLIENT_MP_SERVER_STEPS, TWO_MIB_BUFFERS, TYPES, useGodot3 } from './godot3/harness.js';

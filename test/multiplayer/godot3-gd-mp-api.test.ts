@@ -1,11 +1,11 @@
 import { createServer as createHttpServer } from 'node:http';
 import { connect as connectTcp, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectionStatus } from '../../src/client/connection-status.js';
-import { WebSocketClient } from '../../src/client/websocket-client.js';
+import { ConnectionStatus } from '../../src/multiplayer/connection-status.js';
+import { WebSocketClient } from '../../src/godot3/websocket-client.js';
 import { GodotError } from '../../src/godot-error.js';
 import { encodeGodot3Packet, encodeGodot3System, Godot3PacketType } from '../../src/multiplayer/godot3-packet.js';
-import { WebSocketServer } from '../../src/server/websocket-server.js';
+import { WebSocketServer } from '../../src/godot3/websocket-server.js';
 import { nextEvent, record, until } from './support/events.js';
 import { Godot3Fixture } from './support/godot3-fixture.js';
 import { Inbox } from './support/inbox.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomPeerId } from '../../src/multiplayer/peer-id.js';
+import { randomPeerId } from '../../src/server/peer-id.js';
 import { routeGodot3Packet, routeSceneRelay, serverTargets } from '../../src/multiplayer/relay-rules.js';
 
 const connected = new Set([10, 20, 30]);

@@ -1,11 +1,11 @@
 import { createServer as createHttpServer } from 'node:http';
 import { connect as connectTcp, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionStatus } from '../../src/client/connection-status.js';
+import { ConnectionStatus } from '../../src/multiplayer/connection-status.js';
 import { GodotError } from '../../src/godot-error.js';
 import { TransferMode } from '../../src/multiplayer/transfer-mode.js';
 import { WebSocketMultiplayerPeer } from '../../src/multiplayer/websocket-multiplayer-peer.js';
-import { WebSocketServer } from '../../src/server/websocket-server.js';
+import { WebSocketServer } from '../../src/godot3/websocket-server.js';
 import { nextEvent, record, until } from './support/events.js';
 import { Inbox } from './support/inbox.js';
 import { expectRelaysByTarget, readPackets, relayText } from './support/relay-checks.js';

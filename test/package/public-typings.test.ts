@@ -48,7 +48,7 @@ describe('the package typings (tsconfig.package.json)', () => {
   });
 
   it('do not name the internal interfaces in the public classes', () => {
-    for (const file of ['peer/websocket-peer.d.ts', 'server/websocket-server.d.ts', 'client/websocket-client.d.ts']) {
+    for (const file of ['peer/websocket-peer.d.ts', 'godot3/websocket-server.d.ts', 'godot3/websocket-client.d.ts']) {
       expect(typings.files.get(file)).not.toMatch(/implements (ConnectionHandler|OutboundTransport|Flushable|PeerObserver)/);
     }
   });

@@ -1,7 +1,7 @@
-import { ConnectionStatus } from '../../../src/client/connection-status.js';
-import { WebSocketClient } from '../../../src/client/websocket-client.js';
+import { ConnectionStatus } from '../../../src/multiplayer/connection-status.js';
+import { WebSocketClient } from '../../../src/godot3/websocket-client.js';
 import { GodotError } from '../../../src/godot-error.js';
-import { WebSocketServer } from '../../../src/server/websocket-server.js';
+import { WebSocketServer } from '../../../src/godot3/websocket-server.js';
 import { nextEvent, until } from './events.js';
 import { MultiplayerFixture } from './multiplayer-fixture.js';
 

@@ -1,2 +1,0 @@
-export { WebSocketClient, type WebSocketClientEvents } from './websocket-client.js';
-export { ConnectionStatus } from './connection-status.js';
