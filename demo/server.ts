@@ -56,7 +56,7 @@ const http = tls === null ? createServer(handleRequest) : createHttpsServer({ ..
 // Routing that never throws on a bad request target, and Godot's 3 s limit on request heads.
 routeUpgrades(http, { '/godot4': relays.godot4, '/godot3': relays.godot3 }, { fallback: echo });
 
-http.once('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, options.port, host, argv)));
+http.on('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, options.port, host, argv)));
 http.listen(options.port, host, () => {
   const address = http.address();
   const port = address !== null && typeof address === 'object' ? address.port : options.port;

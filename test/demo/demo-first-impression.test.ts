@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { interruptDemo, useDemoLauncher } from './support/demo-process.js';
+import { canListenOnIpv6Loopback } from './support/ipv6.js';
 
 const launcher = useDemoLauncher();
 const blockers: Server[] = [];
@@ -23,19 +24,7 @@ async function occupy(host: string): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-/** Whether this machine has an IPv6 loopback to listen on. */
-const hasIpv6Loopback = await (async () => {
-  const server = createServer();
-  try {
-    server.listen(0, '::1');
-    await once(server, 'listening');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    server.close();
-  }
-})();
+const hasIpv6Loopback = await canListenOnIpv6Loopback();
 
 const NO_STACK = /^\s+at /m;
 

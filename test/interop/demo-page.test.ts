@@ -4,9 +4,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interruptDemo, useDemoLauncher } from '../demo/support/demo-process.js';
+import { canListenOnIpv6Loopback } from '../demo/support/ipv6.js';
 import { launchChromium } from './support/chromium.js';
 
 const launcher = useDemoLauncher();
+const hasIpv6Loopback = await canListenOnIpv6Loopback();
 let browser: Browser | null = null;
 
 beforeAll(async () => {
@@ -77,6 +79,22 @@ describe('the demo page in chromium', () => {
       await page.screenshot({ path: '/tmp/demo-page.png', fullPage: true });
       // Not even the favicon request goes wrong.
       expect(consoleErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+    expect(await interruptDemo(demo)).toBe(0);
+  });
+
+  it.skipIf(!hasIpv6Loopback)('writes bracketed IPv6 URLs when opened at http://[::1]:port/, and echoes there', async () => {
+    const { process: demo, port } = await launcher.start(['--host', '::1']);
+    const page = await browser!.newPage();
+    try {
+      await page.goto(`http://[::1]:${port}/`);
+      await expect.poll(() => page.locator('#godot4 pre').innerText()).toContain(`peer.create_client("ws://[::1]:${port}/godot4")`);
+      expect(await page.locator('#godot3 pre').innerText()).toContain(`"ws://[::1]:${port}/godot3"`);
+      await expect.poll(() => logText(page)).toContain(`open`);
+      await page.getByRole('button', { name: 'Send' }).click();
+      await expect.poll(() => logText(page)).toContain('echo: Hello from the browser');
     } finally {
       await page.close();
     }
