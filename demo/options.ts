@@ -9,13 +9,26 @@ export interface DemoOptions {
   deflate: boolean;
 }
 
+const USAGE = 'Usage: npm start -- [--port N] [--host H] [--tls-key FILE --tls-cert FILE] [--deflate]';
+
+/** A port number from `text` (of `source`: "--port" or "PORT"), or an error saying what is wrong with it. */
+function parsePort(text: string, source: string): number {
+  const port = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(port) || port > 65535) throw new Error(`${source} must be a port number 0-65535, got ${JSON.stringify(text)}`);
+  return port;
+}
+
+/** The demo's options from its command line and environment; throws an Error with a one-line message on a bad one. */
 export function parseDemoOptions(argv: readonly string[], env: NodeJS.ProcessEnv): DemoOptions {
-  const options: DemoOptions = { port: env.PORT !== undefined ? Number(env.PORT) : 9080, host: '127.0.0.1', tlsKey: null, tlsCert: null, deflate: false };
+  const options: DemoOptions = { port: env.PORT !== undefined ? parsePort(env.PORT, 'PORT') : 9080, host: '127.0.0.1', tlsKey: null, tlsCert: null, deflate: false };
   for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
+    const flag = argv[i]!;
     const value = argv[i + 1];
+    if (['--port', '--host', '--tls-key', '--tls-cert'].includes(flag) && value === undefined) {
+      throw new Error(`${flag} needs a value. ${USAGE}`);
+    }
     if (flag === '--port' && value !== undefined) {
-      options.port = Number(value);
+      options.port = parsePort(value, '--port');
       i++;
     } else if (flag === '--host' && value !== undefined) {
       options.host = value;
@@ -29,14 +42,11 @@ export function parseDemoOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     } else if (flag === '--deflate') {
       options.deflate = true;
     } else {
-      throw new Error(`Unknown option ${flag}. Usage: npm start -- [--port N] [--host H] [--tls-key FILE --tls-cert FILE] [--deflate]`);
+      throw new Error(`Unknown option ${flag}. ${USAGE}`);
     }
   }
   if ((options.tlsKey === null) !== (options.tlsCert === null)) {
     throw new Error('--tls-key and --tls-cert go together: give both PEM files to serve https:// and wss://');
-  }
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
-    throw new Error(`--port must be 0-65535, got ${options.port}`);
   }
   return options;
 }

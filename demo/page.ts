@@ -1,22 +1,105 @@
-/** The page at `/`: connects back to the echo endpoint from the browser. */
+/**
+ * The page at `/`: an echo client (send, close, reconnect) and the endpoints
+ * the demo serves, each with the GDScript to connect and a live count of its
+ * peers from `/status`. URLs on the page use the page's own host and ws/wss.
+ */
 export const demoPage = `<!doctype html>
 <html lang="en">
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>gdws demo</title>
-<style>body{font:15px system-ui,sans-serif;max-width:40em;margin:2em auto}#log{white-space:pre-wrap;background:#f4f4f4;padding:1em;min-height:8em}</style>
-<h1>gdws echo</h1>
-<p><input id="text" value="Hello from the browser" size="40"> <button id="send">Send</button> <button id="close">Close</button></p>
-<div id="log"></div>
+<style>
+body{font:15px/1.45 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}
+h1{margin:0 0 .2em}h2{font-size:1.1em;margin:1.6em 0 .5em}
+code,pre,#log{font:13px/1.4 ui-monospace,monospace}
+pre{background:#f4f4f4;padding:.5em .8em;margin:.5em 0 0;overflow-x:auto}
+form{display:flex;flex-wrap:wrap;gap:.4em;margin:0 0 .5em}input{flex:1;min-width:12em;font:inherit;padding:.2em .4em}
+#log{white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.6em .8em;min-height:6em;max-height:16em;overflow-y:auto}
+.endpoint{border:1px solid #ddd;border-radius:6px;padding:.6em .8em;margin:.6em 0}
+.endpoint h3{font-size:1em;margin:0;display:flex;justify-content:space-between;gap:1em}
+.count{font-weight:normal;color:#555;white-space:nowrap}.endpoint p{margin:.2em 0 0}
+</style>
+<h1>gdws demo</h1>
+<p>A WebSocket server for Node.js with Godot's API. It echoes every message and relays Godot's high-level multiplayer.</p>
+
+<h2>Echo from this page</h2>
+<form id="form"><input id="text" value="Hello from the browser" aria-label="Message"><button id="send">Send</button><button type="button" id="close">Close</button><button type="button" id="connect">Reconnect</button></form>
+<div id="log" role="log"></div>
+
+<h2>Endpoints</h2>
+<div class="endpoint" id="echo">
+<h3><code><span class="base">ws://127.0.0.1:9080</span>/echo</code><span class="count"><b data-count="echo">-</b> connected</span></h3>
+<p>Echo: every message comes back as text or binary, as sent. Any other path echoes too.</p>
+<pre>var socket := WebSocketPeer.new()
+socket.connect_to_url("<span class="base">ws://127.0.0.1:9080</span>/echo")
+# then each frame: socket.poll(); once it is open, socket.send_text("hi")
+# and read the replies with socket.get_packet()</pre>
+</div>
+<div class="endpoint" id="godot4">
+<h3><code><span class="base">ws://127.0.0.1:9080</span>/godot4</code><span class="count"><b data-count="godot4">-</b> connected</span></h3>
+<p>Godot 4 relay: WebSocketMultiplayerPeer with SceneMultiplayer, so peers see and rpc each other.</p>
+<pre>var peer := WebSocketMultiplayerPeer.new()
+peer.create_client("<span class="base">ws://127.0.0.1:9080</span>/godot4")
+multiplayer.multiplayer_peer = peer</pre>
+</div>
+<div class="endpoint" id="godot3">
+<h3><code><span class="base">ws://127.0.0.1:9080</span>/godot3</code><span class="count"><b data-count="godot3">-</b> connected</span></h3>
+<p>Godot 3 relay: WebSocketClient with the high-level multiplayer API (gd_mp_api).</p>
+<pre>var client := WebSocketClient.new()
+client.connect_to_url("<span class="base">ws://127.0.0.1:9080</span>/godot3", PoolStringArray(), true)
+get_tree().network_peer = client</pre>
+</div>
+
 <script>
-const log = (line) => { document.getElementById('log').textContent += line + '\\n'; };
-const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/echo';
-const socket = new WebSocket(url);
-socket.binaryType = 'arraybuffer';
-socket.onopen = () => log('open ' + url);
-socket.onmessage = (event) => log('echo: ' + (typeof event.data === 'string' ? event.data : event.data.byteLength + ' bytes'));
-socket.onclose = (event) => log('closed ' + event.code + ' ' + event.reason);
-document.getElementById('send').onclick = () => socket.send(document.getElementById('text').value);
-document.getElementById('close').onclick = () => socket.close(1000, 'bye');
+const $ = (id) => document.getElementById(id);
+const base = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host;
+for (const element of document.querySelectorAll('.base')) element.textContent = base;
+
+const logBox = $('log');
+const log = (line) => {
+  logBox.append(line + '\\n');
+  logBox.scrollTop = logBox.scrollHeight;
+};
+let socket = null;
+const updateButtons = () => {
+  const state = socket === null ? WebSocket.CLOSED : socket.readyState;
+  $('send').disabled = $('close').disabled = state !== WebSocket.OPEN;
+  $('connect').disabled = state === WebSocket.CONNECTING || state === WebSocket.OPEN;
+};
+const connect = () => {
+  const url = base + '/echo';
+  const current = new WebSocket(url);
+  current.binaryType = 'arraybuffer';
+  socket = current;
+  log('connecting to ' + url);
+  current.onopen = () => {
+    log('open' + (current.extensions ? ' (' + current.extensions + ')' : ''));
+    updateButtons();
+  };
+  current.onmessage = (event) => log('echo: ' + (typeof event.data === 'string' ? event.data : event.data.byteLength + ' bytes'));
+  current.onclose = (event) => {
+    log('closed ' + event.code + (event.reason ? ' ' + event.reason : ''));
+    updateButtons();
+  };
+  updateButtons();
+};
+$('form').onsubmit = (event) => {
+  event.preventDefault();
+  if (socket !== null && socket.readyState === WebSocket.OPEN) socket.send($('text').value);
+};
+$('close').onclick = () => socket.close(1000, 'bye');
+$('connect').onclick = connect;
+connect();
+
+const showCounts = async () => {
+  let counts = {};
+  try {
+    counts = await (await fetch('/status', { cache: 'no-store' })).json();
+  } catch {}
+  for (const element of document.querySelectorAll('[data-count]')) element.textContent = counts[element.dataset.count] ?? '-';
+};
+void showCounts();
+setInterval(showCounts, 1000);
 </script>
 </html>
 `;

@@ -1,44 +1,67 @@
-import { createServer, type RequestListener } from 'node:http';
+import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { CryptoKey, routeUpgrades, TLSOptions, X509Certificate } from '../src/index.js';
 import { createEchoServer } from './echo.js';
+import { listenFailure } from './listen-failure.js';
+import { parseDemoOptions } from './options.js';
+import { PeerCount } from './peer-counts.js';
 import { rateLimitedLog } from './rate-limited-log.js';
 import { createRelays } from './relays.js';
-import { parseDemoOptions } from './options.js';
-import { demoPage } from './page.js';
+import { demoRequests } from './requests.js';
+import { origin } from './urls.js';
 
 /**
  * `npm start`: one node:http server on 127.0.0.1:9080 that serves a page at
- * `/`, Godot multiplayer relays at /godot4 and /godot3, and a gdws echo
- * server on every other path. With
+ * `/` (with live peer counts from `/status`), Godot multiplayer relays at
+ * /godot4 and /godot3, and a gdws echo server on every other path. With
  * --tls-key and --tls-cert it is a node:https server: https:// and wss://.
+ * A bad option or a port in use stops it with one line and exit code 1.
  */
-const options = parseDemoOptions(process.argv.slice(2), process.env);
-const tls = options.tlsKey !== null && options.tlsCert !== null ? TLSOptions.server(CryptoKey.load(options.tlsKey), X509Certificate.load(options.tlsCert)) : null;
+
+/** Says what went wrong in one line, without a stack, and exits with 1. */
+function fail(message: string): never {
+  console.error(`gdws demo: ${message}`);
+  process.exit(1);
+}
+
+const argv = process.argv.slice(2);
+let options;
+let tls;
+try {
+  options = parseDemoOptions(argv, process.env);
+  // toServerContextOptions checks that the key and certificate are PEM and belong together.
+  tls = options.tlsKey !== null && options.tlsCert !== null ? TLSOptions.server(CryptoKey.load(options.tlsKey), X509Certificate.load(options.tlsCert)).toServerContextOptions() : null;
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+const { host, deflate } = options;
 const scheme = tls === null ? 'http' : 'https';
 const wsScheme = tls === null ? 'ws' : 'wss';
-const echo = createEchoServer(options.deflate);
-const handleRequest: RequestListener = (request, response) => {
-  if (request.url === '/' || request.url === '/index.html') {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(demoPage);
-    return;
-  }
-  response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
-  response.end(`This path is a WebSocket echo endpoint: connect with ${wsScheme}://\n`);
-};
-// toServerContextOptions checks that the key and certificate are PEM and belong together.
-// The TLS stage gets Godot's handshake timeout too (node's default is two minutes).
-const http = tls === null ? createServer(handleRequest) : createHttpsServer({ ...tls.toServerContextOptions(), handshakeTimeout: 3000 }, handleRequest);
+
+const echo = createEchoServer(deflate);
 const relays = createRelays(rateLimitedLog((line) => console.log(line)));
+const echoCount = new PeerCount();
+const godot4Count = new PeerCount();
+const godot3Count = new PeerCount();
+echo.on('clientConnected', echoCount.joined);
+echo.on('clientDisconnected', echoCount.left);
+relays.godot4.on('peerConnected', godot4Count.joined);
+relays.godot4.on('peerDisconnected', godot4Count.left);
+relays.godot3.on('peerConnected', godot3Count.joined);
+relays.godot3.on('peerDisconnected', godot3Count.left);
+
+const handleRequest = demoRequests(wsScheme, () => ({ echo: echoCount.size, godot4: godot4Count.size, godot3: godot3Count.size }));
+// The TLS stage gets Godot's handshake timeout too (node's default is two minutes).
+const http = tls === null ? createServer(handleRequest) : createHttpsServer({ ...tls, handshakeTimeout: 3000 }, handleRequest);
 // Routing that never throws on a bad request target, and Godot's 3 s limit on request heads.
 routeUpgrades(http, { '/godot4': relays.godot4, '/godot3': relays.godot3 }, { fallback: echo });
 
-http.listen(options.port, options.host, () => {
+http.on('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, options.port, host, argv)));
+http.listen(options.port, host, () => {
   const address = http.address();
   const port = address !== null && typeof address === 'object' ? address.port : options.port;
-  const base = `${wsScheme}://${options.host}:${port}`;
-  console.log(`gdws demo listening on ${scheme}://${options.host}:${port}/ (echo on ${base}/<any path>, Godot 4 multiplayer relay on ${base}/godot4, Godot 3 gd_mp_api relay on ${base}/godot3)${options.deflate ? ', permessage-deflate on' : ''}`);
+  const base = origin(wsScheme, host, port);
+  console.log(`gdws demo listening on ${origin(scheme, host, port)}/ (echo on ${base}/<any path>, Godot 4 multiplayer relay on ${base}/godot4, Godot 3 gd_mp_api relay on ${base}/godot3)${deflate ? ', permessage-deflate on' : ''}`);
 });
 
 function shutdown(): void {

@@ -8,6 +8,8 @@ import { afterEach } from 'vitest';
 export interface RunningDemo {
   readonly process: ChildProcess;
   readonly port: number;
+  /** The host as the banner's URLs write it: `127.0.0.1`, or an IPv6 address in brackets (`[::1]`). */
+  readonly host: string;
   /** The line it printed once listening: scheme, endpoints and options. */
   readonly banner: string;
 }
@@ -19,7 +21,8 @@ export interface DemoLauncher {
   refuse(args: string[]): Promise<{ code: number | null; stderr: string }>;
 }
 
-const LISTENING_LINE = /listening on https?:\/\/127\.0\.0\.1:(\d+)\/.*\n/;
+// `listening on http://127.0.0.1:PORT/ ...` or, for an IPv6 host, `http://[::1]:PORT/ ...`.
+const LISTENING_LINE = /listening on https?:\/\/(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d+)\/.*\n/;
 
 /** A launcher whose demos are killed after each test. */
 export function useDemoLauncher(): DemoLauncher {
@@ -41,7 +44,7 @@ export function useDemoLauncher(): DemoLauncher {
         demo.stdout!.on('data', (chunk) => {
           output += String(chunk);
           const match = LISTENING_LINE.exec(output);
-          if (match) resolve({ process: demo, port: Number(match[1]), banner: match[0] });
+          if (match) resolve({ process: demo, host: match[1]!, port: Number(match[2]), banner: match[0] });
         });
         demo.once('close', () => reject(new Error(`demo exited without printing its address: ${output}`)));
       });
