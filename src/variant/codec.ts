@@ -25,7 +25,7 @@
  * Godot writes them; floats take 64 bits exactly when float32 would change them
  * (so NaN is a double), as Godot writes them. Decoding returns a plain number
  * whenever the number alone re-encodes to the same bytes, else the wrapper
- * that does: a float 3.0 or -0.0 comes back as `GodotFloat(3)`, a float written
+ * that does: a float 3.0 comes back as `GodotFloat(3)` (-0 is a float already), a float written
  * with an unusual width as `GodotFloat(v, bits)`, a 64-bit int that fits in 32
  * bits as `Int64`, and an int beyond ±2^53 as a `bigint`. To force a type, use
  * the same wrappers (`new GodotFloat(2)`, `new Int64(5n)`). Floats and
@@ -36,7 +36,9 @@
  * an int, decoded as a number), a plain object (a Dictionary with String keys in
  * `Object.entries` order, decoded as a Map) and any `Uint8Array` such as a Buffer.
  * NaN payloads are not preserved, and PackedStringArray elements lose one
- * trailing NUL (Godot writes one after every element).
+ * trailing NUL (Godot writes one after every element). Godot (3.2.3 seen, 4.x
+ * same code) leaves the padding after NodePath names unwritten, so those bytes
+ * can hold garbage that gdws reads past and writes back as zeros.
  *
  * Objects: by default an object is its id (ObjectId; id 0 is a null object).
  * `GodotObject` (class name + properties) is written only with `fullObjects: true`
