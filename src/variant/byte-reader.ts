@@ -12,14 +12,14 @@ import { LITTLE_ENDIAN_HOST } from './byte-writer.js';
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class ByteReader {
+  private readonly bytes: Uint8Array;
   private readonly view: DataView;
   pos: number;
 
-  constructor(
-    private readonly bytes: Uint8Array,
-    start = 0,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(input: Uint8Array, start = 0) {
+    // A plain Uint8Array over the same memory: Buffer's slice() would return a view, not a copy.
+    this.bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    this.view = new DataView(input.buffer, input.byteOffset, input.byteLength);
     this.pos = start;
   }
 
