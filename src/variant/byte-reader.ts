@@ -27,12 +27,12 @@ export class ByteReader {
     return this.bytes.length - this.pos;
   }
 
-  fail(message: string, code: GodotErrorCode = GodotError.ERR_INVALID_DATA, at = this.pos): never {
-    throw new VariantDecodeError(code, message, at);
+  fail(message: string, code?: GodotErrorCode, at = this.pos): never {
+    throw new VariantDecodeError(code ?? GodotError.ERR_INVALID_DATA, message, at);
   }
 
-  need(count: number, what: string, code: GodotErrorCode = GodotError.ERR_INVALID_DATA): void {
-    if (count > this.remaining) this.fail(`${what} needs ${count} bytes but only ${this.remaining} are left`, code);
+  need(count: number, what: string): void {
+    if (count > this.bytes.length - this.pos) this.fail(`${what} needs ${count} bytes but only ${this.remaining} are left`);
   }
 
   u32(what: string): number {
@@ -102,6 +102,20 @@ export class ByteReader {
   }
 
   utf8(slice: Uint8Array, what: string): string {
+    // Short ASCII strings (names, keys) are most of a game packet: skip TextDecoder for them.
+    if (slice.length <= 32) {
+      let text = '';
+      for (let i = 0; i < slice.length; i++) {
+        const byte = slice[i]!;
+        if (byte >= 0x80) return this.utf8Slow(slice, what);
+        text += String.fromCharCode(byte);
+      }
+      return text;
+    }
+    return this.utf8Slow(slice, what);
+  }
+
+  private utf8Slow(slice: Uint8Array, what: string): string {
     try {
       return strictUtf8.decode(slice);
     } catch {

@@ -16,8 +16,8 @@ export class ByteWriter {
   private reserve(extra: number): void {
     const needed = this.length + extra;
     if (needed <= this.bytes.length) return;
-    let capacity = this.bytes.length * 2;
-    while (capacity < needed) capacity *= 2;
+    // Doubling, but straight to the size needed for one large write (a big packed array).
+    const capacity = Math.max(this.bytes.length * 2, needed);
     const grown = new Uint8Array(capacity);
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
@@ -90,18 +90,32 @@ export class ByteWriter {
 
   /** Godot's _encode_string: byte length, UTF-8 bytes, zero padding to 4 (and a NUL first when `terminated`). */
   string(text: string, terminated = false): void {
-    const encoded = utf8.encode(text);
-    this.u32(encoded.length + (terminated ? 1 : 0));
-    this.raw(encoded);
-    if (terminated) this.raw(NUL);
+    const extra = terminated ? 1 : 0;
+    // At most 3 UTF-8 bytes per UTF-16 unit; write in place, then the length in front.
+    this.reserve(4 + text.length * 3 + extra + 3);
+    const start = this.length + 4;
+    let written = asciiInto(text, this.bytes, start);
+    if (written < 0) written = utf8.encodeInto(text, this.bytes.subarray(start)).written;
+    this.view.setUint32(this.length, written + extra, true);
+    this.length = start + written;
+    if (terminated) this.bytes[this.length++] = 0;
     this.pad();
   }
 
+  /** The bytes written; the buffer itself when it is exactly full (a single large write), else a copy. */
   result(): Uint8Array {
-    return this.bytes.slice(0, this.length);
+    return this.length === this.bytes.length ? this.bytes : this.bytes.slice(0, this.length);
   }
 }
 
-const NUL = new Uint8Array(1);
+/** Copies an all-ASCII string byte for byte; -1 (nothing usable) as soon as a non-ASCII unit shows up. */
+function asciiInto(text: string, target: Uint8Array, at: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80) return -1;
+    target[at + i] = unit;
+  }
+  return text.length;
+}
 
 export { LITTLE_ENDIAN_HOST };

@@ -17,6 +17,12 @@ import { HEADER_FLAG_64, HEADER_FLAG_OBJECT_AS_ID, HEADER_TYPE_MASK, MAX_RECURSI
 import type { GodotGeneration } from './types.js';
 import type { Variant } from './variant.js';
 
+// Module-local copies of the constants the per-value path reads.
+const MAX_DEPTH = MAX_RECURSION_DEPTH;
+const TYPE_MASK = HEADER_TYPE_MASK;
+const FLAG_64 = HEADER_FLAG_64;
+const FLAG_OBJECT_AS_ID = HEADER_FLAG_OBJECT_AS_ID;
+
 const INT32_MIN = -0x80000000n;
 const INT32_MAX = 0x7fffffffn;
 
@@ -29,12 +35,12 @@ export class Decoder {
 
   value(depth: number): Variant {
     const r = this.reader;
-    if (depth > MAX_RECURSION_DEPTH) r.fail(`values nest deeper than MAX_RECURSION_DEPTH (${MAX_RECURSION_DEPTH})`, GodotError.ERR_OUT_OF_MEMORY);
+    if (depth > MAX_DEPTH) r.fail(`values nest deeper than MAX_RECURSION_DEPTH (${MAX_RECURSION_DEPTH})`, GodotError.ERR_OUT_OF_MEMORY);
     const start = r.pos;
     const header = r.u32('type header');
-    const kind = kindOfTypeId(header & HEADER_TYPE_MASK, this.generation);
-    if (kind === undefined) return r.fail(`type id ${header & HEADER_TYPE_MASK} is not a Godot ${this.generation} type`, GodotError.ERR_INVALID_DATA, start);
-    const wide = (header & HEADER_FLAG_64) !== 0;
+    const kind = kindOfTypeId(header & TYPE_MASK, this.generation);
+    if (kind === undefined) return r.fail(`type id ${header & TYPE_MASK} is not a Godot ${this.generation} type`, GodotError.ERR_INVALID_DATA, start);
+    const wide = (header & FLAG_64) !== 0;
     switch (kind) {
       case 'NIL':
         return null;
@@ -53,7 +59,7 @@ export class Decoder {
       case 'RID':
         return this.generation === 4 ? new RID(r.u64('RID')) : new RID();
       case 'OBJECT':
-        return (header & HEADER_FLAG_OBJECT_AS_ID) !== 0 ? new ObjectId(r.u64('object id')) : this.fullObject(start, depth);
+        return (header & FLAG_OBJECT_AS_ID) !== 0 ? new ObjectId(r.u64('object id')) : this.fullObject(start, depth);
       case 'CALLABLE':
         return new Callable();
       case 'SIGNAL':
