@@ -81,6 +81,7 @@ export class Encoder {
 
   float(value: unknown, bits: 32 | 64 | undefined): void {
     if (typeof value !== 'number') this.fail(`a float's value must be a number, not ${typeof value}`);
+    if (bits !== undefined && bits !== 32 && bits !== 64) this.fail(`a float is 32 or 64 bits wide, not ${String(bits)}`);
     // Godot writes a double only when float32 would change the value; NaN != NaN, so NaN is a double too.
     const wide = (bits ?? (Math.fround(value) === value ? 32 : 64)) === 64;
     this.header('FLOAT', wide ? HEADER_FLAG_64 : 0);

@@ -142,8 +142,29 @@ describe('refusals', () => {
     ['a PackedVector2Array of odd length', new PackedVector2Array(new Float32Array(3)), /multiple of 2/],
     ['a double PackedColorArray', new PackedColorArray(new Float64Array(4) as unknown as Float32Array), /single precision/],
     ['an Int64 beyond 64 bits inside an object', new GodotObject('X', new Map([['id', new Int64(1n << 70n)]])), /64-bit/],
+    ['a GodotFloat of 16 bits', new GodotFloat(1, 16 as 32), /32 or 64 bits/],
     ['a typed Array of type 39', new TypedArray({ builtin: 39 }, []), /not a Godot 4 type id/],
   ])('%s is a VariantEncodeError', (_, value, message) => {
     expect(encodeError(value, { fullObjects: true }).message).toMatch(message);
+  });
+});
+
+describe('the Godot 4 sample table', () => {
+  it('has one row per Godot 4 type and its script prints every row', async () => {
+    const { GODOT4_SAMPLE_VALUES } = await import('./godot4-sample-values.js');
+    const { godot4SampleScript, parseSampleOutput } = await import('./godot4-sample-script.js');
+    const typeIds = new Set(Object.values(GODOT4_SAMPLE_VALUES).map(({ value }) => varToBytes(value)[0]));
+    // OBJECT (24) is left out: an instance id differs from run to run (see the Godot 3 interop test).
+    expect([...typeIds].sort((a, b) => a! - b!)).toEqual(Array.from({ length: 39 }, (_, i) => i).filter((id) => id !== 24));
+    const script = godot4SampleScript();
+    expect(script.match(/var_to_bytes/g)).toHaveLength(Object.keys(GODOT4_SAMPLE_VALUES).length);
+    expect(parseSampleOutput('VAR nil 00000000\nnoise').get('nil')).toStrictEqual(new Uint8Array(4));
+  });
+
+  it('the Godot 3 table covers every Godot 3 type', async () => {
+    const { GODOT3_SAMPLE_VALUES } = await import('./godot3-sample-values.js');
+    const typeIds = new Set(Object.values(GODOT3_SAMPLE_VALUES).map(({ value }) => var2bytes(value)[0]));
+    const expected = Array.from({ length: 27 }, (_, i) => i).filter((id) => id !== 17); // objects: see the interop test
+    expect([...typeIds].sort((a, b) => a! - b!)).toEqual(expected);
   });
 });
