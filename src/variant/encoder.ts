@@ -1,6 +1,6 @@
 /**
  * encode_variant: value → bytes. The JavaScript type of a value decides its
- * Godot type (see index.ts); classes of the model are looked up by constructor.
+ * Godot type (the rules are in codec.ts); classes of the model are looked up by constructor.
  * Containers are checked for cycles and for nesting deeper than
  * MAX_RECURSION_DEPTH before anything inside them is written.
  */

@@ -1,4 +1,4 @@
-/** The union of every value the codec reads and writes; see index.ts for the rules that map it to Godot's types. */
+/** The union of every value the codec reads and writes; see codec.ts for the rules that map it to Godot's types. */
 
 import type { AABB, Basis, Color, Plane, Projection, Quaternion, Rect2, Rect2i, Transform2D, Transform3D, Vector2, Vector2i, Vector3, Vector3i, Vector4, Vector4i } from './math-values.js';
 import type {

@@ -14,6 +14,26 @@ const fromHex = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
 
 const SAMPLES = Object.entries(GODOT3_SAMPLE_VALUES);
 
+/**
+ * Godot's NodePath encoder skips the padding after each name without writing it, so
+ * those bytes are whatever was in memory (seen with 3.2.3; Godot 4 has the same code).
+ * This zeroes them in the hex of a top-level NodePath so the rest compares exactly.
+ */
+function zeroNodePathPadding(hexText: string): string {
+  const bytes = Buffer.from(hexText, 'hex');
+  if (bytes.length < 16 || bytes.readUInt32LE(0) !== 15) return hexText;
+  const count = (bytes.readUInt32LE(4) & 0x7fffffff) + bytes.readUInt32LE(8);
+  let at = 16;
+  for (let i = 0; i < count && at + 4 <= bytes.length; i++) {
+    const length = bytes.readUInt32LE(at);
+    const end = at + 4 + length;
+    const padded = end + ((4 - (length % 4)) % 4);
+    bytes.fill(0, Math.min(end, bytes.length), Math.min(padded, bytes.length));
+    at = padded;
+  }
+  return bytes.toString('hex');
+}
+
 /** A Gradient's stored properties cover bools, strings, pool arrays and a null script. */
 const FULL_OBJECT = 'Gradient.new()';
 
@@ -40,7 +60,7 @@ describe('Variant serialization against Godot 3.2.3', () => {
   });
 
   it.each(SAMPLES)('%s: var2bytes gives the bytes Godot writes', (name, sample) => {
-    expect(hex(var2bytes(sample.value))).toBe(report.encoded.get(name));
+    expect(hex(var2bytes(sample.value))).toBe(zeroNodePathPadding(report.encoded.get(name) ?? ''));
   });
 
   it.each(SAMPLES)('%s: bytes2var of Godot\'s bytes gives the sample value', (name, sample) => {
@@ -50,13 +70,8 @@ describe('Variant serialization against Godot 3.2.3', () => {
   it.each(SAMPLES)('%s: Godot reads gdws\'s bytes as the same value', (name, sample) => {
     const decoded = report.decoded.get(name);
     expect(decoded?.sameType).toBe(true);
-    if (name.startsWith('node_path')) {
-      // Godot's NodePath encoder skips the padding after each name without writing it,
-      // so those bytes are whatever was in memory: compare what they decode to.
-      expect(bytes2var(fromHex(decoded?.reencoded ?? ''))).toStrictEqual(sample.value);
-    } else {
-      expect(decoded?.reencoded).toBe(report.encoded.get(name));
-    }
+    expect(zeroNodePathPadding(decoded?.reencoded ?? '')).toBe(zeroNodePathPadding(report.encoded.get(name) ?? ''));
+    expect(bytes2var(fromHex(decoded?.reencoded ?? ''))).toStrictEqual(sample.value);
   });
 
   it('objects: an id is an ObjectId, a freed object is null, a full object re-encodes exactly', () => {
