@@ -72,27 +72,28 @@ const f64 = fc.double();
 const i32 = fc.integer();
 const u64 = fc.bigInt(0n, 2n ** 64n - 1n);
 
-function realMath(real: fc.Arbitrary<number>): fc.Arbitrary<RealMath> {
+/** One arbitrary per real_t math type, by Godot 4 kind name. */
+function realMath(real: fc.Arbitrary<number>): Record<string, fc.Arbitrary<RealMath>> {
   const v2 = fc.tuple(real, real).map(([x, y]) => new Vector2(x, y));
   const v3 = fc.tuple(real, real, real).map(([x, y, z]) => new Vector3(x, y, z));
   const v4 = fc.tuple(real, real, real, real).map(([x, y, z, w]) => new Vector4(x, y, z, w));
   const basis = fc.tuple(v3, v3, v3).map(([x, y, z]) => new Basis(x, y, z));
-  return fc.oneof(
-    v2,
-    v3,
-    v4,
-    fc.tuple(v2, v2).map(([p, s]) => new Rect2(p, s)),
-    fc.tuple(v2, v2, v2).map(([x, y, o]) => new Transform2D(x, y, o)),
-    fc.tuple(v3, real).map(([n, d]) => new Plane(n, d)),
-    fc.tuple(real, real, real, real).map(([x, y, z, w]) => new Quaternion(x, y, z, w)),
-    fc.tuple(v3, v3).map(([p, s]) => new AABB(p, s)),
-    basis,
-    fc.tuple(basis, v3).map(([b, o]) => new Transform3D(b, o)),
-    fc.tuple(v4, v4, v4, v4).map(([x, y, z, w]) => new Projection(x, y, z, w)),
-  );
+  return {
+    VECTOR2: v2,
+    VECTOR3: v3,
+    VECTOR4: v4,
+    RECT2: fc.tuple(v2, v2).map(([p, s]) => new Rect2(p, s)),
+    TRANSFORM2D: fc.tuple(v2, v2, v2).map(([x, y, o]) => new Transform2D(x, y, o)),
+    PLANE: fc.tuple(v3, real).map(([n, d]) => new Plane(n, d)),
+    QUATERNION: fc.tuple(real, real, real, real).map(([x, y, z, w]) => new Quaternion(x, y, z, w)),
+    AABB: fc.tuple(v3, v3).map(([p, s]) => new AABB(p, s)),
+    BASIS: basis,
+    TRANSFORM3D: fc.tuple(basis, v3).map(([b, o]) => new Transform3D(b, o)),
+    PROJECTION: fc.tuple(v4, v4, v4, v4).map(([x, y, z, w]) => new Projection(x, y, z, w)),
+  };
 }
 
-const GODOT3_MATH = [Vector2, Vector3, Rect2, Transform2D, Plane, Quaternion, AABB, Basis, Transform3D] as Function[];
+const GODOT3_MATH = ['VECTOR2', 'VECTOR3', 'RECT2', 'TRANSFORM2D', 'PLANE', 'QUATERNION', 'AABB', 'BASIS', 'TRANSFORM3D'];
 
 function intMath(): fc.Arbitrary<Variant> {
   const v2i = fc.tuple(i32, i32).map(([x, y]) => new Vector2i(x, y));
@@ -130,13 +131,14 @@ function leaves(generation: GodotGeneration): fc.Arbitrary<Variant> {
     flat(3, f32).map((data) => new PackedVector3Array(new Float32Array(data))),
     flat(4, f32).map((data) => new PackedColorArray(new Float32Array(data))),
   ];
+  const single = realMath(f32);
   if (generation === 3) {
-    return fc.oneof(...common, realMath(f32).filter((value) => GODOT3_MATH.includes(value.constructor)), fc.constant(new RID()));
+    return fc.oneof(...common, ...GODOT3_MATH.map((kind) => single[kind]!), fc.constant(new RID()));
   }
   return fc.oneof(
     ...common,
-    realMath(f32),
-    realMath(f64).map((value) => new DoublePrecision(value)),
+    ...Object.values(single),
+    fc.oneof(...Object.values(realMath(f64))).map((value) => new DoublePrecision(value)),
     intMath(),
     stringArbitrary.map((name) => new StringName(name)),
     u64.map((id) => new RID(id)),
@@ -193,7 +195,9 @@ export function variantArbitrary({ generation, objects = false }: VariantArbitra
         fc.constant(new GodotObject('')),
       );
     }
-    return { value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaves(generation), ...containers) };
+    // Leaves weigh as much as all containers together, so every leaf type shows up often.
+    const leaf = { arbitrary: leaves(generation), weight: containers.length * 2 };
+    return { value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, ...containers.map((arbitrary) => ({ arbitrary, weight: 1 }))) };
   });
   return value;
 }
