@@ -110,7 +110,7 @@ describe('counts the bytes cannot back are refused before allocating', () => {
     const started = performance.now();
     const heapBefore = process.memoryUsage().arrayBuffers;
     expect(() => bytesToVar(bytes, { godot, allowObjects: true })).toThrow(VariantDecodeError);
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(200); // generous for a loaded machine; 2^31 of anything would take seconds
     expect(process.memoryUsage().arrayBuffers - heapBefore).toBeLessThan(1 << 20);
   });
 });
