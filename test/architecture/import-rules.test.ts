@@ -36,10 +36,10 @@ const ALLOWED: Record<string, string[]> = {
   frame: [],
   handshake: ['.'],
   variant: ['.'],
-  peer: ['.', 'frame', 'handshake'],
-  server: ['.', 'frame', 'handshake', 'peer'],
-  multiplayer: ['.', 'frame', 'handshake', 'peer', 'server'],
-  godot3: ['.', 'frame', 'handshake', 'peer', 'server', 'multiplayer'],
+  peer: ['.', 'frame', 'handshake', 'variant'],
+  server: ['.', 'frame', 'handshake', 'variant', 'peer'],
+  multiplayer: ['.', 'frame', 'handshake', 'variant', 'peer', 'server'],
+  godot3: ['.', 'frame', 'handshake', 'variant', 'peer', 'server', 'multiplayer'],
 };
 
 describe('the layering of src/', () => {
