@@ -31,11 +31,11 @@ export function applyMask(data: Uint8Array, key: Uint8Array, phase = 0): void {
     return;
   }
   if (length < WORD_LOOP_THRESHOLD) {
-    for (let i = 0; i < length; i++) data[i] ^= key[(phase + i) & 3]!;
+    for (let i = 0; i < length; i++) data[i] = data[i]! ^ key[(phase + i) & 3]!;
     return;
   }
   const head = (4 - (data.byteOffset & 3)) & 3;
-  for (let i = 0; i < head; i++) data[i] ^= key[(phase + i) & 3]!;
+  for (let i = 0; i < head; i++) data[i] = data[i]! ^ key[(phase + i) & 3]!;
   const words = (length - head) >>> 2;
   const rotation = (phase + head) & 3;
   const k0 = key[rotation]!;
@@ -49,17 +49,17 @@ export function applyMask(data: Uint8Array, key: Uint8Array, phase = 0): void {
   let w = 0;
   const unrolledEnd = words - (words & 7);
   for (; w < unrolledEnd; w += 8) {
-    view[w] ^= word;
-    view[w + 1] ^= word;
-    view[w + 2] ^= word;
-    view[w + 3] ^= word;
-    view[w + 4] ^= word;
-    view[w + 5] ^= word;
-    view[w + 6] ^= word;
-    view[w + 7] ^= word;
+    view[w] = view[w]! ^ word;
+    view[w + 1] = view[w + 1]! ^ word;
+    view[w + 2] = view[w + 2]! ^ word;
+    view[w + 3] = view[w + 3]! ^ word;
+    view[w + 4] = view[w + 4]! ^ word;
+    view[w + 5] = view[w + 5]! ^ word;
+    view[w + 6] = view[w + 6]! ^ word;
+    view[w + 7] = view[w + 7]! ^ word;
   }
-  for (; w < words; w++) view[w] ^= word;
-  for (let i = head + words * 4; i < length; i++) data[i] ^= key[(phase + i) & 3]!;
+  for (; w < words; w++) view[w] = view[w]! ^ word;
+  for (let i = head + words * 4; i < length; i++) data[i] = data[i]! ^ key[(phase + i) & 3]!;
 }
 
 /**

@@ -78,10 +78,10 @@ export class UpgradeRequestParser {
 
 function parseRequestLine(line: string): RequestLine {
   const parts = line.split(' ');
-  if (parts.length !== 3 || !isToken(parts[0]) || parts[1] === '' || !parts[2].startsWith('HTTP/')) {
+  const [method = '', target = '', version = ''] = parts;
+  if (parts.length !== 3 || !isToken(method) || target === '' || !version.startsWith('HTTP/')) {
     throw refuse(400, `malformed request line ${quoteForMessage(line)}; expected "GET /path HTTP/1.1"`);
   }
-  const [method, target, version] = parts as [string, string, string];
   checkMethod(method);
   const httpVersion = checkHttpVersion(version);
   return { method, target, httpVersion };

@@ -57,7 +57,7 @@ export function parseWebSocketUrl(url: string): WebSocketUrl {
 function splitScheme(text: string): { secure: boolean; afterScheme: string } {
   const match = SCHEME_PREFIX.exec(text);
   if (match === null) return { secure: false, afterScheme: text };
-  const scheme = match[1].toLowerCase();
+  const scheme = match[1]!.toLowerCase();
   if (scheme !== 'ws' && scheme !== 'wss') {
     throw invalidParameter(`unsupported URL scheme "${match[1]}://": use ws:// or wss://`);
   }
@@ -120,7 +120,7 @@ function encodeResource(pathAndQuery: string, url: string): string {
 
 function firstIndexOfAny(text: string, characters: string): number {
   for (let index = 0; index < text.length; index++) {
-    if (characters.includes(text[index])) return index;
+    if (characters.includes(text[index]!)) return index;
   }
   return text.length;
 }

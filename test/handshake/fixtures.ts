@@ -64,7 +64,7 @@ export function feed<T extends { rest: Buffer }>(push: (chunk: Buffer) => T | nu
   for (let index = 0; index < chunks.length; index++) {
     let value: T | null;
     try {
-      value = push(chunks[index]);
+      value = push(chunks[index]!);
     } catch (error) {
       return { kind: 'error', error };
     }

@@ -19,22 +19,22 @@ export function parseWellFormedResponse(response: Buffer): ParsedHttpResponse {
   const headEnd = response.indexOf('\r\n\r\n');
   expect(headEnd, 'response has a blank line ending its head').toBeGreaterThan(0);
   const lines = response.toString('latin1', 0, headEnd).split('\r\n');
-  const statusMatch = STATUS_LINE.exec(lines[0]);
+  const statusMatch = STATUS_LINE.exec(lines[0] ?? '');
   expect(statusMatch, `status line ${JSON.stringify(lines[0])}`).not.toBeNull();
   const headers = new Map<string, string>();
   for (const line of lines.slice(1)) {
     const match = HEADER_LINE.exec(line);
     expect(match, `header line ${JSON.stringify(line)}`).not.toBeNull();
-    const name = match![1].toLowerCase();
+    const name = match![1]!.toLowerCase();
     expect(headers.has(name), `header ${name} appears once`).toBe(false);
-    headers.set(name, match![2]);
+    headers.set(name, match![2]!);
   }
   const body = response.subarray(headEnd + 4);
   const status = Number(statusMatch![1]);
   if (status !== 101) {
     expect(headers.get('content-length')).toBe(String(body.length));
   }
-  return { status, reason: statusMatch![2], headers, body: body.toString('utf8') };
+  return { status, reason: statusMatch![2]!, headers, body: body.toString('utf8') };
 }
 
 /** Checks a refusal: well-formed, the expected status, closes the connection, and explains itself in plain text. */

@@ -51,7 +51,7 @@ function runHandshake(handshake: Handshake, clientToServer: readonly number[] = 
 
 function headerValues(lines: readonly string[], name: string): string | undefined {
   const values = lines
-    .filter((line) => line.split(':')[0].toLowerCase() === name)
+    .filter((line) => line.split(':')[0]!.toLowerCase() === name)
     .map((line) => line.slice(line.indexOf(':') + 1).replace(/^[\t ]+|[\t ]+$/g, ''));
   return values.length === 0 ? undefined : values.join(', ');
 }
