@@ -81,7 +81,7 @@ function moduleBytes(): Uint8Array {
 interface SimdMasker {
   /** The wasm memory, as bytes: blocks are copied to offset 0. */
   scratch: Uint8Array;
-  xor(start: number, end: number, keyWord: number): void;
+  xor: (this: void, start: number, end: number, keyWord: number) => void;
 }
 
 /** The part of the WebAssembly global used here; the project's type libraries (ES2022, no DOM) do not declare it. */

@@ -54,8 +54,9 @@ export function parseHeaderLine(line: string, reservedNames: ReadonlySet<string>
 
 export function parseHeaderLines(lines: readonly string[] | undefined, reservedNames?: ReadonlySet<string>): HeaderField[] {
   if (lines === undefined) return [];
+  // Callers from JavaScript may pass anything: check, then read the elements as what they may be.
   if (!Array.isArray(lines)) throw invalidParameter('headers must be an array of "Name: value" strings');
-  return lines.map((line) => parseHeaderLine(line, reservedNames));
+  return (lines as readonly unknown[]).map((line) => parseHeaderLine(line as string, reservedNames));
 }
 
 /** Renders fields as CRLF-terminated lines, ready to sit between the start line and the blank line. */

@@ -10,7 +10,7 @@ export function validateProtocolList(protocols: readonly string[] | undefined, w
   if (protocols === undefined) return [];
   if (!Array.isArray(protocols)) throw invalidParameter(`${whose} subprotocols must be an array of strings`);
   const seen = new Set<string>();
-  for (const protocol of protocols) {
+  for (const protocol of protocols as readonly unknown[]) {
     if (typeof protocol !== 'string' || !isToken(protocol)) {
       throw invalidParameter(
         `${whose} subprotocol ${JSON.stringify(protocol)} is not a valid name (non-empty; letters, digits and !#$%&'*+-.^_\`|~ only)`,
@@ -19,7 +19,7 @@ export function validateProtocolList(protocols: readonly string[] | undefined, w
     if (seen.has(protocol)) throw invalidParameter(`${whose} subprotocol "${protocol}" is listed twice`);
     seen.add(protocol);
   }
-  return [...protocols];
+  return [...(protocols as readonly string[])];
 }
 
 /** Reads a received Sec-WebSocket-Protocol value; null when an element is not a token. */

@@ -113,7 +113,7 @@ export class OutboundBuffer {
       const target = this.reserve(headerLength);
       writeFrameHeader(target, region.offset, fin, rsv, opcode, length, false);
       this.closeSlab();
-      (this.chunks ??= []).push(payload instanceof Buffer ? payload : Buffer.from(payload.buffer, payload.byteOffset, length));
+      (this.chunks ??= []).push(payload instanceof Buffer ? (payload as Buffer) : Buffer.from(payload.buffer, payload.byteOffset, length));
     }
     this.pendingBytes += length;
     if (isMessage) this.pendingMessages++;

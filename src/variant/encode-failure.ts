@@ -5,13 +5,15 @@ import type { GodotError } from '../godot-error.js';
  * prepends its step (`[3]`, `.get("hp")`) so the public error can say where the
  * bad value sits without the encoder tracking a path for every value it writes.
  */
-export class EncodeFailure {
+export class EncodeFailure extends Error {
   readonly steps: string[] = [];
 
   constructor(
     readonly code: GodotError,
-    readonly message: string,
-  ) {}
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Runs one child's encoding, adding `step` to the location of any failure inside it. */

@@ -7,7 +7,7 @@
 import { GodotError } from '../godot-error.js';
 import { within } from './encode-failure.js';
 import type { Encoder } from './encoder.js';
-import { MATH_LAYOUTS } from './math-codec.js';
+import { MATH_LAYOUTS, type ValueClass } from './math-codec.js';
 import {
   Callable,
   DoublePrecision,
@@ -43,13 +43,13 @@ const UINT64_MAX = 2n ** 64n - 1n;
 
 type Case = (encoder: Encoder, value: never, depth: number) => void;
 
-const CASES = new Map<Function, Case>([
+const CASES = new Map<ValueClass, Case>([
   [GodotFloat, (e, v: GodotFloat) => e.float(v.value, v.bits)],
   [Int64, (e, v: Int64) => e.int(asBigInt(e, v.value), true)],
   [
     DoublePrecision,
     (e, v: DoublePrecision) => {
-      const layout = MATH_LAYOUTS.get((v.value as object).constructor);
+      const layout = MATH_LAYOUTS.get((v.value as object).constructor as ValueClass);
       if (layout === undefined || !layout.real) return e.fail('DoublePrecision holds a real_t math value (Vector2, Transform3D, ...)');
       e.math(layout, v.value, true);
     },
@@ -129,7 +129,7 @@ const CASES = new Map<Function, Case>([
 
 /** Writes `value` if it is one of the cases here; false when it is not. */
 export function encodeOther(encoder: Encoder, value: object, depth: number): boolean {
-  const encode = CASES.get(value.constructor);
+  const encode = CASES.get(value.constructor as ValueClass);
   if (encode !== undefined) {
     encode(encoder, value as never, depth);
     return true;

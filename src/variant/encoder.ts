@@ -9,7 +9,7 @@ import { GodotError } from '../godot-error.js';
 import { ByteWriter } from './byte-writer.js';
 import { EncodeFailure } from './encode-failure.js';
 import { encodeOther } from './encode-other.js';
-import { MATH_LAYOUTS } from './math-codec.js';
+import { MATH_LAYOUTS, type ValueClass } from './math-codec.js';
 import type { MathLayout } from './math-codec.js';
 import { HEADER_FLAG_64, MAX_RECURSION_DEPTH, kindName, typeIdOf } from './types.js';
 import type { GodotGeneration, VariantKind } from './types.js';
@@ -164,7 +164,7 @@ export class Encoder {
       });
       return;
     }
-    const layout = MATH_LAYOUTS.get(value.constructor);
+    const layout = MATH_LAYOUTS.get(value.constructor as ValueClass);
     if (layout !== undefined) {
       this.math(layout, value, false);
       return;

@@ -39,7 +39,10 @@ const basisRows = (b: Basis): Components => [b.x.x, b.y.x, b.z.x, b.x.y, b.y.y, 
 const basisFromRows = (c: Components): Basis =>
   new Basis(new Vector3(c[0]!, c[3]!, c[6]!), new Vector3(c[1]!, c[4]!, c[7]!), new Vector3(c[2]!, c[5]!, c[8]!));
 
-export const MATH_LAYOUTS = new Map<Function, MathLayout>([
+/** A value class, as `value.constructor` finds it. */
+export type ValueClass = abstract new (...args: never[]) => unknown;
+
+export const MATH_LAYOUTS = new Map<ValueClass, MathLayout>([
   [Vector2, layout<Vector2>('VECTOR2', 'real', 2, (v) => [v.x, v.y], (c) => v2(c, 0))],
   [Vector2i, layout<Vector2i>('VECTOR2I', 'int', 2, (v) => [v.x, v.y], (c) => v2i(c, 0))],
   [Rect2, layout<Rect2>('RECT2', 'real', 4, (r) => [r.position.x, r.position.y, r.size.x, r.size.y], (c) => new Rect2(v2(c, 0), v2(c, 2)))],
@@ -85,7 +88,7 @@ export const MATH_LAYOUTS = new Map<Function, MathLayout>([
       (c) => new Projection(v4(c, 0), v4(c, 4), v4(c, 8), v4(c, 12)),
     ),
   ],
-  [Color, layout<Color>('COLOR', 'float32', 4, (c) => [c.r, c.g, c.b, c.a], (c) => new Color(c[0]!, c[1]!, c[2]!, c[3]!))],
+  [Color, layout<Color>('COLOR', 'float32', 4, (c) => [c.r, c.g, c.b, c.a], (c) => new Color(c[0]!, c[1]!, c[2]!, c[3]))],
 ]);
 
 export const MATH_LAYOUTS_BY_KIND = new Map<VariantKind, MathLayout>([...MATH_LAYOUTS.values()].map((entry) => [entry.kind, entry]));
