@@ -6,9 +6,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from '../server/support/endpoints.js';
 import { launchChromium } from './support/chromium.js';
-import { spkiSha256Base64 } from './tls/test-certificates.js';
-import { useTestCertificates } from './tls/use-test-certificates.js';
-import { startTlsEchoServer } from './tls/tls-endpoints.js';
+import { spkiSha256Base64 } from '../tls/support/test-certificates.js';
+import { useTestCertificates } from '../tls/support/use-test-certificates.js';
+import { startTlsEchoServer } from '../tls/support/tls-endpoints.js';
 
 interface EchoReport {
   opened: boolean;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { echoTextAndBinary } from '../demo/support/demo-echo.js';
 import { interruptDemo, useDemoLauncher, type RunningDemo } from '../demo/support/demo-process.js';
-import { useTestCertificates } from './tls/use-test-certificates.js';
+import { useTestCertificates } from './support/use-test-certificates.js';
 
 const certs = useTestCertificates();
 const launcher = useDemoLauncher();

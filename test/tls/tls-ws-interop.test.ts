@@ -10,9 +10,9 @@ import { WebSocket as WsClient, WebSocketServer as WsServer, type RawData } from
 import { GodotError, TLSOptions, WriteMode } from '../../src/index.js';
 import { nextEvent } from '../peer/support/waiting.js';
 import { Cleanup, wsMessageBytes } from '../server/support/endpoints.js';
-import { type KeyAndCertificate } from './tls/test-certificates.js';
-import { useTestCertificates } from './tls/use-test-certificates.js';
-import { connectPeer, startTlsEchoServer } from './tls/tls-endpoints.js';
+import { type KeyAndCertificate } from './support/test-certificates.js';
+import { useTestCertificates } from './support/use-test-certificates.js';
+import { connectPeer, startTlsEchoServer } from './support/tls-endpoints.js';
 
 const certs = useTestCertificates();
 const cleanup = new Cleanup();

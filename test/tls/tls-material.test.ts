@@ -1,12 +1,13 @@
 // X509Certificate / CryptoKey: loading PEM files and text, and the errors a person
 // gets for the usual mistakes; TLSOptions taking them or plain PEM.
 
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CryptoKey, GodotError, GodotErrorException, TLSOptions, WebSocketPeer, WebSocketServer, X509Certificate } from '../../src/index.js';
 import { Cleanup } from '../server/support/endpoints.js';
-import { useTestCertificates } from './tls/use-test-certificates.js';
+import { useTestCertificates } from './support/use-test-certificates.js';
 
 const certs = useTestCertificates();
 const cleanup = new Cleanup();
@@ -22,8 +23,12 @@ function thrown(action: () => unknown): GodotErrorException {
   throw new Error('expected a GodotErrorException');
 }
 
+// Files a test writes go to a directory of their own, never next to the checked-in certificates.
+const scratch = mkdtempSync(join(tmpdir(), 'gdws-tls-material-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 function writeTemp(name: string, text: string): string {
-  const path = join(certs.directory, name);
+  const path = join(scratch, name);
   writeFileSync(path, text);
   return path;
 }

@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GodotError, TLSOptions } from '../../src/index.js';
 import { nextEvent, waitUntil } from '../peer/support/waiting.js';
 import { Cleanup } from '../server/support/endpoints.js';
-import { useTestCertificates } from './tls/use-test-certificates.js';
-import { connectPeer, startTlsEchoServer, type TlsServerHandle } from './tls/tls-endpoints.js';
+import { useTestCertificates } from './support/use-test-certificates.js';
+import { connectPeer, startTlsEchoServer, type TlsServerHandle } from './support/tls-endpoints.js';
 
 /** Far longer than the 0.5 s handshake timeout these servers use, far shorter than Node's 120 s default. */
 const DROP_BOUND_MS = 15_000;

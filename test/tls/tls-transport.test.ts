@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GodotError, TLSOptions, WebSocketServer, WriteMode, type WebSocketPeer } from '../../src/index.js';
 import { nextEvent, sleep, waitUntil } from '../peer/support/waiting.js';
 import { Cleanup } from '../server/support/endpoints.js';
-import { useTestCertificates } from './tls/use-test-certificates.js';
-import { connectPeer } from './tls/tls-endpoints.js';
+import { useTestCertificates } from './support/use-test-certificates.js';
+import { connectPeer } from './support/tls-endpoints.js';
 
 const certs = useTestCertificates();
 const cleanup = new Cleanup();

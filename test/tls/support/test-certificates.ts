@@ -1,6 +1,8 @@
-// Test-only TLS material, made fresh with the openssl command-line tool in a temporary
-// directory: a root CA, an intermediate CA, and leaf certificates that are valid,
-// self-signed, expired, or for another name. Nothing here is meant to be trusted.
+// Test-only TLS material, made with the openssl command-line tool: a root CA, an
+// intermediate CA, and leaf certificates that are valid, self-signed, expired, or for
+// another name. The tests use a set made once and checked in (test/tls/fixtures, see
+// checked-in-certificates.ts), so they need no openssl; `npm run make:tls-fixtures`
+// makes it anew. Nothing here is meant to be trusted.
 
 import { execFileSync } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
@@ -52,10 +54,10 @@ export function requireOpenssl(): void {
   }
 }
 
-export function makeTestCertificates(): TestCertificates {
+/** Makes the set in `directory` (a new temporary one by default), valid for `days` from now. */
+export function makeTestCertificates(directory = mkdtempSync(join(tmpdir(), 'gdws-tls-')), days = 2): TestCertificates {
   requireOpenssl();
-  const directory = mkdtempSync(join(tmpdir(), 'gdws-tls-'));
-  const maker = new CertificateMaker(directory);
+  const maker = new CertificateMaker(directory, days);
   const ca = maker.rootCa('ca', 'gdws test CA');
   const otherCa = maker.rootCa('other-ca', 'gdws other test CA');
   const intermediate = maker.signedBy(ca, 'intermediate', 'gdws test intermediate CA', 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign');
@@ -83,13 +85,16 @@ export function spkiSha256Base64(privateKeyPem: string): string {
 class CertificateMaker {
   private serial = 1;
 
-  constructor(private readonly directory: string) {}
+  constructor(
+    private readonly directory: string,
+    private readonly days: number,
+  ) {}
 
   rootCa(name: string, commonName: string): KeyAndCertificate {
     const keyPath = this.newKey(name);
     const certificatePath = join(this.directory, `${name}.crt`);
     const extensions = this.extensionsFile(name, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash');
-    this.openssl(['req', '-x509', '-new', '-key', keyPath, '-subj', `/CN=${commonName}`, '-days', '2', '-config', extensions, '-extensions', 'v3', '-out', certificatePath]);
+    this.openssl(['req', '-x509', '-new', '-key', keyPath, '-subj', `/CN=${commonName}`, '-days', String(this.days), '-config', extensions, '-extensions', 'v3', '-out', certificatePath]);
     return this.read(keyPath, certificatePath);
   }
 
@@ -97,7 +102,7 @@ class CertificateMaker {
     const keyPath = this.newKey(name);
     const certificatePath = join(this.directory, `${name}.crt`);
     const config = this.extensionsFile(name, extensions);
-    this.openssl(['req', '-x509', '-new', '-key', keyPath, '-subj', `/CN=${commonName}`, '-days', '2', '-config', config, '-extensions', 'v3', '-out', certificatePath]);
+    this.openssl(['req', '-x509', '-new', '-key', keyPath, '-subj', `/CN=${commonName}`, '-days', String(this.days), '-config', config, '-extensions', 'v3', '-out', certificatePath]);
     return this.read(keyPath, certificatePath);
   }
 
@@ -108,7 +113,7 @@ class CertificateMaker {
     const config = this.extensionsFile(name, extensions);
     this.openssl([
       'x509', '-req', '-in', requestPath, '-CA', issuer.certificatePath, '-CAkey', issuer.keyPath,
-      '-set_serial', String(this.serial++), '-days', '2', '-extfile', config, '-extensions', 'v3', '-out', certificatePath,
+      '-set_serial', String(this.serial++), '-days', String(this.days), '-extfile', config, '-extensions', 'v3', '-out', certificatePath,
     ]);
     return this.read(keyPath, certificatePath);
   }
