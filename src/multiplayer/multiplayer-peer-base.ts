@@ -110,7 +110,7 @@ export abstract class MultiplayerPeerBase<Events extends EventMap<Events>> exten
   set encodeBufferMaxSize(size: number) {
     this.variantIo.encodeBufferMaxSize = size;
   }
-  /** Godot 3's `allow_object_decoding`: getVar accepts full objects even without `allowObjects`. */
+  /** Godot 3's `allow_object_decoding`: getVar accepts and putVar writes full objects even without `allowObjects` / `fullObjects`. */
   get allowObjectDecoding(): boolean {
     return this.variantIo.allowObjectDecoding;
   }

@@ -21,7 +21,11 @@ export interface VariantIoFailure {
 export class PacketVariantIo {
   /** Which Godot's Variant format the peer speaks (3 or 4). */
   generation: GodotGeneration;
-  /** Godot 3's PacketPeer.allow_object_decoding: getVar decodes full objects even when not asked to. */
+  /**
+   * Godot 3's PacketPeer.allow_object_decoding: getVar decodes full objects and putVar
+   * writes them even when not asked to (Godot 3.2.3 does both: put_var of a Gradient
+   * sends the whole object with it on, the object's id without).
+   */
   allowObjectDecoding = false;
   private maxSize = DEFAULT_ENCODE_BUFFER_MAX_SIZE;
 
@@ -50,7 +54,7 @@ export class PacketVariantIo {
   encode(value: EncodableVariant, fullObjects: boolean): Uint8Array | VariantIoFailure {
     let bytes: Uint8Array;
     try {
-      bytes = varToBytes(value, { godot: this.generation, fullObjects });
+      bytes = varToBytes(value, { godot: this.generation, fullObjects: fullObjects || this.allowObjectDecoding });
     } catch (error) {
       if (error instanceof VariantEncodeError) return { code: error.code, message: error.message };
       throw error;

@@ -243,7 +243,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> {
   set encodeBufferMaxSize(size: number) {
     this.variantIo.encodeBufferMaxSize = size;
   }
-  /** Godot 3's `allow_object_decoding`: getVar accepts full objects even without `allowObjects`. */
+  /** Godot 3's `allow_object_decoding`: getVar accepts and putVar writes full objects even without `allowObjects` / `fullObjects`. */
   get allowObjectDecoding(): boolean {
     return this.variantIo.allowObjectDecoding;
   }

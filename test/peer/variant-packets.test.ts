@@ -154,7 +154,7 @@ describe('WebSocketPeer putVar/getVar over loopback', () => {
     expect(pair.server.getPacketError()).toBe(GodotError.OK);
   });
 
-  it('refuses full objects unless allowed: putVar without fullObjects, getVar without allowObjects or allowObjectDecoding', async () => {
+  it('refuses full objects unless allowed: putVar without fullObjects or allowObjectDecoding, getVar without allowObjects or allowObjectDecoding', async () => {
     pair = await openPeerPair();
     const object = new GodotObject('Node2D', new Map<string, Variant>([['position', new Vector2(1, 2)]]));
     expect(pair.client.putVar(object)).toBe(GodotError.ERR_UNAUTHORIZED);
@@ -168,6 +168,11 @@ describe('WebSocketPeer putVar/getVar over loopback', () => {
 
     pair.server.allowObjectDecoding = true;
     pair.client.putVar(object, true);
+    expect(await nextVar(pair.server)).toEqual(object);
+
+    // As in Godot 3.2.3, allow_object_decoding also makes put_var send whole objects.
+    pair.client.allowObjectDecoding = true;
+    expect(pair.client.putVar(object)).toBe(GodotError.OK);
     expect(await nextVar(pair.server)).toEqual(object);
   });
 
