@@ -42,7 +42,7 @@ export abstract class MultiplayerPeerBase<Events extends EventMap<Events>> exten
   private packetError: GodotError = GodotError.OK;
   private droppedPackets = 0;
   private readonly incoming = new IncomingPackets();
-  /** putVar/getVar settings; the Godot 3 facades switch it to generation 3. */
+  /** @internal putVar/getVar settings; the Godot 3 facades switch it to generation 3. */
   protected readonly variantIo = new PacketVariantIo(4);
   /** Connections with messages left unread because the queue was full. */
   private readonly stalled = new Set<WebSocketPeer>();
@@ -96,7 +96,11 @@ export abstract class MultiplayerPeerBase<Events extends EventMap<Events>> exten
 
   // ---- Godot values: PacketPeer put_var / get_var (src/peer/packet-variant.ts) ----
 
-  /** Which Godot's Variant format putVar/getVar speak: 4 for WebSocketMultiplayerPeer, 3 for the Godot 3 WebSocketServer/WebSocketClient. */
+  /**
+   * Which Godot's Variant format putVar/getVar speak: 4 for WebSocketMultiplayerPeer, 3 for
+   * the Godot 3 WebSocketServer/WebSocketClient, which also give it to each connection
+   * (`getPeer(id)`) as it opens.
+   */
   get variantGeneration(): GodotGeneration {
     return this.variantIo.generation;
   }
