@@ -46,6 +46,7 @@ export class WebSocketClient extends MultiplayerPeerBase<WebSocketClientEvents> 
 
   constructor() {
     super();
+    this.variantIo.generation = 3; // Godot 3 API, Godot 3 Variant format unless told otherwise
     const host: Godot3ClientHost = {
       relayEnabled: () => true,
       deliver: (source, packet) => this.deliver(source, packet),
@@ -116,6 +117,7 @@ export class WebSocketClient extends MultiplayerPeerBase<WebSocketClientEvents> 
     const peer = new WebSocketPeer(this.peerOptions);
     peer.observer = this.observer;
     peer.tag = SERVER_PEER_ID;
+    peer.variantGeneration = this.variantGeneration;
     this.peer = peer;
     return peer.connectToUrl(url, tlsOptions ?? this.tlsFromGodot3Fields()).then((result) => {
       if (result !== GodotError.OK) this.lastError = peer.lastError;

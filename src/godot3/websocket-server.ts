@@ -54,6 +54,7 @@ export class WebSocketServer extends MultiplayerPeerBase<WebSocketServerEvents> 
   constructor() {
     super();
     this.uniqueId = SERVER_PEER_ID;
+    this.variantIo.generation = 3; // Godot 3 API, Godot 3 Variant format unless told otherwise
     const host: MultiplayerRoleHost = {
       relayEnabled: () => true,
       deliver: (source, packet) => this.deliver(source, packet),
@@ -65,7 +66,11 @@ export class WebSocketServer extends MultiplayerPeerBase<WebSocketServerEvents> 
       peerDisconnected: (id) => this.emit('peerDisconnected', id),
     };
     const observer: PeerServerObserver = {
-      peerJoined: (id, peer, protocol) => (this.multiplayer ? this.protocol.joined(id, peer) : this.emit('clientConnected', id, protocol)),
+      peerJoined: (id, peer, protocol) => {
+        peer.variantGeneration = this.variantGeneration;
+        if (this.multiplayer) this.protocol.joined(id, peer);
+        else this.emit('clientConnected', id, protocol);
+      },
       peerData: (id, peer) => (this.multiplayer ? this.takeMessages(peer) : this.emit('dataReceived', id)),
       peerCloseRequest: (id, code, reason) => this.emit('clientCloseRequest', id, code, reason),
       peerLeft: (id, peer, wasClean) => (this.multiplayer ? this.protocol.left(id, peer) : this.emit('clientDisconnected', id, wasClean)),

@@ -1,11 +1,13 @@
 import type { EventEmitter } from 'node:events';
 import type { ConnectionStatus } from './connection-status.js';
 import { GodotError } from '../godot-error.js';
+import { getVariant, PacketVariantIo, putVariant } from '../peer/packet-variant.js';
 import { PeerConfig } from '../peer/peer-config.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
 import { IncomingPackets } from './incoming-packets.js';
 import { isInt32, randomPeerId } from '../server/peer-id.js';
 import { isTransferMode, TransferMode } from './transfer-mode.js';
+import type { EncodableVariant, GodotGeneration, Variant } from '../variant/index.js';
 
 type EventMap<T> = Record<keyof T, unknown[]>;
 
@@ -40,6 +42,8 @@ export abstract class MultiplayerPeerBase<Events extends EventMap<Events>> exten
   private packetError: GodotError = GodotError.OK;
   private droppedPackets = 0;
   private readonly incoming = new IncomingPackets();
+  /** @internal putVar/getVar settings; the Godot 3 facades switch it to generation 3. */
+  protected readonly variantIo = new PacketVariantIo(4);
   /** Connections with messages left unread because the queue was full. */
   private readonly stalled = new Set<WebSocketPeer>();
 
@@ -88,6 +92,49 @@ export abstract class MultiplayerPeerBase<Events extends EventMap<Events>> exten
 
   getPacketError(): GodotError {
     return this.packetError;
+  }
+
+  // ---- Godot values: PacketPeer put_var / get_var (src/peer/packet-variant.ts) ----
+
+  /**
+   * Which Godot's Variant format putVar/getVar speak: 4 for WebSocketMultiplayerPeer, 3 for
+   * the Godot 3 WebSocketServer/WebSocketClient, which also give it to each connection
+   * (`getPeer(id)`) as it opens.
+   */
+  get variantGeneration(): GodotGeneration {
+    return this.variantIo.generation;
+  }
+  set variantGeneration(generation: GodotGeneration) {
+    this.variantIo.generation = PacketVariantIo.checkGeneration(generation);
+  }
+  /** Largest value putVar sends, in bytes (Godot's `encode_buffer_max_size`, 8 MiB; set values round up to a power of two). */
+  get encodeBufferMaxSize(): number {
+    return this.variantIo.encodeBufferMaxSize;
+  }
+  set encodeBufferMaxSize(size: number) {
+    this.variantIo.encodeBufferMaxSize = size;
+  }
+  /** Godot 3's `allow_object_decoding`: getVar accepts and putVar writes full objects even without `allowObjects` / `fullObjects`. */
+  get allowObjectDecoding(): boolean {
+    return this.variantIo.allowObjectDecoding;
+  }
+  set allowObjectDecoding(enabled: boolean) {
+    this.variantIo.allowObjectDecoding = enabled;
+  }
+
+  /** Sends a Godot value to the target peer as one packet (Godot's `put_var`). */
+  putVar(value: EncodableVariant, fullObjects = false): GodotError {
+    const outcome = putVariant(this.variantIo, this, value, fullObjects);
+    return typeof outcome === 'number' ? outcome : this.recordError(outcome.code, outcome.message);
+  }
+
+  /** The next packet as a Godot value (Godot's `get_var`); null with `getPacketError()` and `lastError` saying why when there is none or it is not a valid Variant. */
+  getVar(allowObjects = false): Variant {
+    const outcome = getVariant(this.variantIo, this, allowObjects);
+    if ('value' in outcome) return outcome.value;
+    this.packetError = outcome.code;
+    this.recordError(outcome.code, outcome.message);
+    return null;
   }
 
   /** Channel the next packet arrived on: always 0 over WebSocket. */

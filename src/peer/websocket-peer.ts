@@ -16,6 +16,8 @@ import { ReadyState, WriteMode } from './ready-state.js';
 import type { NegotiatedDeflate } from './deflate-session.js';
 import { runClientHandshake, runServerHandshake, type HandshakeOutcome } from './handshake-runner.js';
 import type { TLSOptions } from './tls-options.js';
+import { getVariant, PacketVariantIo, putVariant } from './packet-variant.js';
+import type { EncodableVariant, GodotGeneration, Variant } from '../variant/index.js';
 
 export interface WebSocketPeerEvents {
   /** The opening handshake succeeded. */
@@ -221,6 +223,49 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> {
 
   getPacketError(): GodotError {
     return this.packetError;
+  }
+
+  // ---- Godot values: PacketPeer put_var / get_var (src/peer/packet-variant.ts) ----
+
+  private readonly variantIo = new PacketVariantIo(4);
+
+  /** Which Godot's Variant format putVar/getVar speak: 4 (default) or 3 (peers of the Godot 3 WebSocketServer/WebSocketClient). */
+  get variantGeneration(): GodotGeneration {
+    return this.variantIo.generation;
+  }
+  set variantGeneration(generation: GodotGeneration) {
+    this.variantIo.generation = PacketVariantIo.checkGeneration(generation);
+  }
+  /** Largest value putVar sends, in bytes (Godot's `encode_buffer_max_size`, 8 MiB; set values round up to a power of two). */
+  get encodeBufferMaxSize(): number {
+    return this.variantIo.encodeBufferMaxSize;
+  }
+  set encodeBufferMaxSize(size: number) {
+    this.variantIo.encodeBufferMaxSize = size;
+  }
+  /** Godot 3's `allow_object_decoding`: getVar accepts and putVar writes full objects even without `allowObjects` / `fullObjects`. */
+  get allowObjectDecoding(): boolean {
+    return this.variantIo.allowObjectDecoding;
+  }
+  set allowObjectDecoding(enabled: boolean) {
+    this.variantIo.allowObjectDecoding = enabled;
+  }
+
+  /** Sends a Godot value as one message in the current write mode (Godot's `put_var`). */
+  putVar(value: EncodableVariant, fullObjects = false): GodotError {
+    const outcome = putVariant(this.variantIo, this, value, fullObjects);
+    if (typeof outcome === 'number') return outcome;
+    this.lastError = { code: outcome.code, message: outcome.message };
+    return outcome.code;
+  }
+
+  /** The next message as a Godot value (Godot's `get_var`); null with `getPacketError()` and `lastError` saying why when there is none or it is not a valid Variant. */
+  getVar(allowObjects = false): Variant {
+    const outcome = getVariant(this.variantIo, this, allowObjects);
+    if ('value' in outcome) return outcome.value;
+    this.packetError = outcome.code;
+    this.lastError = { code: outcome.code, message: outcome.message };
+    return null;
   }
 
   wasStringPacket(): boolean {

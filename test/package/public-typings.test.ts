@@ -39,6 +39,24 @@ describe('the package typings (tsconfig.package.json)', () => {
     expect(members.get('TLSOptions')).toEqual(expect.arrayContaining(['getPrivateKey', 'isServer']));
   });
 
+  it('export the Variant codec (issue 16) and putVar/getVar on every peer with packets', () => {
+    const index = typings.files.get('index.d.ts')!;
+    const names = [
+      'varToBytes', 'bytesToVar', 'var2bytes', 'bytes2var', 'decodeVariant', 'VariantDecodeError', 'VariantEncodeError',
+      'VariantType', 'Godot3VariantType', 'MAX_RECURSION_DEPTH',
+      'AABB', 'Basis', 'Color', 'Plane', 'Projection', 'Quaternion', 'Rect2', 'Rect2i', 'Transform2D', 'Transform3D',
+      'Vector2', 'Vector2i', 'Vector3', 'Vector3i', 'Vector4', 'Vector4i',
+      'Callable', 'DoublePrecision', 'GodotFloat', 'GodotObject', 'Int64', 'NodePath', 'ObjectId', 'PackedColorArray', 'PackedStringArray',
+      'PackedVector2Array', 'PackedVector3Array', 'PackedVector4Array', 'RID', 'Signal', 'StringName', 'TypedArray', 'TypedDictionary',
+      'BytesToVarOptions', 'DecodedVariant', 'VarToBytesOptions', 'RealMath', 'ContainerType', 'GodotGeneration', 'EncodableVariant', 'Variant', 'VariantRecord',
+    ];
+    const exported = [...index.matchAll(/export \{([^}]*)\}/g)].flatMap((match) => match[1]!.split(',').map((name) => name.trim().replace(/^type /, '')));
+    expect(names.filter((name) => !exported.includes(name))).toEqual([]);
+    for (const peer of ['WebSocketPeer', 'WebSocketMultiplayerPeer', 'WebSocketServer', 'WebSocketClient']) {
+      expect(typings.classMembers.get(peer), peer).toEqual(expect.arrayContaining(['putVar', 'getVar', 'encodeBufferMaxSize', 'allowObjectDecoding', 'variantGeneration']));
+    }
+  });
+
   it('leave the internal plumbing out of every exported class', () => {
     const leaks: string[] = [];
     for (const [className, members] of typings.classMembers) {

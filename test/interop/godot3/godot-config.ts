@@ -76,11 +76,20 @@ export interface MpClientConfig {
   readonly steps?: readonly MpStep[];
 }
 
+/** project/var_client.gd: put_var of its own values, then get_var of `expect` replies. */
+export interface VarClientConfig {
+  readonly url: string;
+  readonly timeoutMs?: number;
+  /** Replies to read with get_var before closing (default: one per value sent). */
+  readonly expect?: number;
+}
+
 export interface GodotRoleConfigs {
   readonly 'raw-client': RawClientConfig;
   readonly 'raw-server': RawServerConfig;
   readonly 'mp-server': MpServerConfig;
   readonly 'mp-client': MpClientConfig;
+  readonly 'var-client': VarClientConfig;
 }
 
 export type GodotRole = keyof GodotRoleConfigs;

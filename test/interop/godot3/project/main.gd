@@ -8,6 +8,7 @@ const ROLE_SCRIPTS = {
 	"raw-server": "res://raw_server.gd",
 	"mp-server": "res://mp_peer.gd",
 	"mp-client": "res://mp_peer.gd",
+	"var-client": "res://var_client.gd",
 }
 
 
