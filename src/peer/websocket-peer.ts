@@ -4,7 +4,7 @@ import { CloseCode, isValidUtf8, ProtocolError } from '../frame/index.js';
 import { GodotError } from '../godot-error.js';
 import type { UpgradeRequest } from '../handshake/index.js';
 import { compactHeaders, expandHeaders, flatCopy, type CompactHeaders } from './compact-headers.js';
-import { Connection, type ConnectionHandler } from './connection.js';
+import { CloseState, Connection, type ConnectionHandler } from './connection.js';
 import { resolveDeflateOption, type DeflateOptions, type DeflateSettings } from './deflate-options.js';
 import { currentTurn } from './event-loop-turn.js';
 import { scheduleFlush, servingOneConnection, type Flushable } from './flush-scheduler.js';
@@ -642,7 +642,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> {
     if (this.state === ReadyState.CLOSED) return;
     const connection = this.connection;
     // closeCode stays -1 unless a close frame arrived or we failed the connection ourselves.
-    const wasClean = connection !== null && connection.closeSent && connection.closeReceived;
+    const wasClean = connection !== null && connection.closeState === CloseState.CLOSE_RECEIVED;
     this.state = ReadyState.CLOSED;
     this.clearTimer();
     this.stopHeartbeat();
