@@ -6,8 +6,9 @@ import type { UpgradeRequest } from '../handshake/index.js';
 import { compactHeaders, expandHeaders, flatCopy, type CompactHeaders } from './compact-headers.js';
 import { CloseState, Connection, type ConnectionHandler } from './connection.js';
 import { resolveDeflateOption, type DeflateOptions, type DeflateSettings } from './deflate-options.js';
-import { currentTurn } from './event-loop-turn.js';
-import { scheduleFlush, servingOneConnection, type Flushable } from './flush-scheduler.js';
+import { defaultEventLoopIo, type EventLoopIo } from './event-loop-io.js';
+import type { Flushable } from './flush-scheduler.js';
+import type { EncodeSlab } from './frame-slab.js';
 import { OutboundBuffer, type OutboundTransport } from './outbound-buffer.js';
 import { PacketQueue } from './packet-queue.js';
 import { positiveInteger } from './peer-config.js';
@@ -449,7 +450,16 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> {
 
   /** @internal */
   scheduleFlush(): void {
-    scheduleFlush(this);
+    this.io.flushes.schedule(this);
+  }
+
+  /** @internal */
+  get slab(): EncodeSlab {
+    return this.io.slab;
+  }
+
+  private get io(): EventLoopIo {
+    return this.options.io ?? defaultEventLoopIo;
   }
 
   /** @internal */
@@ -459,7 +469,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> {
 
   /** @internal */
   flushEarly(): boolean {
-    return servingOneConnection();
+    return this.io.flushes.servingOneConnection();
   }
 
   /** @internal */
@@ -561,7 +571,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> {
   receive(chunk: Buffer): void {
     const connection = this.connection;
     if (connection === null) return;
-    const turn = currentTurn();
+    const turn = this.io.clock.now();
     if (turn !== this.budgetTurn) {
       this.budgetTurn = turn;
       connection.decoder.frameAllowance = FRAMES_PER_TURN;
@@ -585,7 +595,7 @@ export class WebSocketPeer extends EventEmitter<WebSocketPeerEvents> {
   continueInput(): void {
     const connection = this.connection;
     if (connection === null || this.state === ReadyState.CLOSED) return;
-    this.budgetTurn = currentTurn();
+    this.budgetTurn = this.io.clock.now();
     connection.decoder.frameAllowance = FRAMES_PER_TURN;
     if (connection.receiveHeld()) this.resumeReading(PAUSED_INPUT_HELD);
     else this.holdInput();
