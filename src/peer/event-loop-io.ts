@@ -1,6 +1,6 @@
 import { FlushScheduler } from './flush-scheduler.js';
-import { TurnClock } from './event-loop-turn.js';
-import { EncodeSlab } from './frame-slab.js';
+import { TurnClock } from './turn-clock.js';
+import { EncodeSlab } from './encode-slab.js';
 
 /**
  * The I/O state that connections served by one event loop share: the flush

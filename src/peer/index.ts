@@ -6,3 +6,6 @@ export { CloseState, Connection, type ConnectionHandler } from './connection.js'
 export { OutboundBuffer, type OutboundTransport } from './outbound-buffer.js';
 export { PeerConfig, positiveInteger } from './peer-config.js';
 export { resolveDeflateOption, DEFAULT_DEFLATE_SETTINGS, type DeflateOptions, type DeflateSettings } from './deflate-options.js';
+export { Fifo } from './fifo.js';
+export { OrderedLane } from './ordered-lane.js';
+export { EventLoopIo, defaultEventLoopIo } from './event-loop-io.js';

@@ -1,5 +1,5 @@
 import { frameHeaderLength, maskInto, writeFrameHeader } from '../frame/index.js';
-import { MAX_SLAB_FRAME, type EncodeSlab } from './frame-slab.js';
+import { MAX_SLAB_FRAME, type EncodeSlab } from './encode-slab.js';
 
 /** Where an OutboundBuffer sends its bytes. */
 export interface OutboundTransport {

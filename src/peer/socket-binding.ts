@@ -5,7 +5,7 @@ import type { CompactHeaders } from './compact-headers.js';
 import { CloseState, type Connection, type ConnectionHandler } from './connection.js';
 import { defaultEventLoopIo, type EventLoopIo } from './event-loop-io.js';
 import type { Flushable } from './flush-scheduler.js';
-import type { EncodeSlab } from './frame-slab.js';
+import type { EncodeSlab } from './encode-slab.js';
 import type { OutboundBuffer, OutboundTransport } from './outbound-buffer.js';
 import { PacketQueue } from './packet-queue.js';
 import type { PeerOptions } from './peer-options.js';

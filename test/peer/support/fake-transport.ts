@@ -1,5 +1,5 @@
 import type { OutboundTransport } from '../../../src/peer/index.js';
-import { EncodeSlab } from '../../../src/peer/frame-slab.js';
+import { EncodeSlab } from '../../../src/peer/encode-slab.js';
 import { FrameParser, type WireFrame } from '../../conformance/driver/frame-parser.js';
 
 export interface RecordedBatch {
