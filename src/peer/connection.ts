@@ -14,6 +14,22 @@ import type { InboundDecompression, InboundMessageSink } from './inbound-decompr
 import type { OutboundBuffer } from './outbound-buffer.js';
 import type { OutboundCompression } from './outbound-compression.js';
 
+/**
+ * Where the close handshake stands, as the protocol core sees it. The only
+ * ways forward are up the list; a protocol failure queues its close frame at
+ * once (from OPEN or CLOSE_BEHIND_COMPRESSION) and lands in CLOSE_SENT.
+ */
+export enum CloseState {
+  /** Neither close frame has been sent or received. */
+  OPEN = 0,
+  /** `close()` was accepted; the close frame waits behind messages still compressing (it must follow them). */
+  CLOSE_BEHIND_COMPRESSION = 1,
+  /** Our close frame is in the OutboundBuffer; the other side's has not arrived. */
+  CLOSE_SENT = 2,
+  /** The other side's close frame arrived and ours is queued (as the reply, or sent before): the handshake is done. */
+  CLOSE_RECEIVED = 3,
+}
+
 /** What a Connection reports to the layer that owns the socket. */
 export interface ConnectionHandler {
   onMessage(data: Buffer, isText: boolean, compressed: boolean): void;
@@ -44,10 +60,7 @@ export class Connection implements MessageSink, InboundMessageSink {
   /** permessage-deflate, when negotiated: keeps messages in order around async zlib work. */
   private readonly inflow: InboundDecompression | null = null;
   private readonly outflow: OutboundCompression | null = null;
-  private closeSentFlag = false;
-  /** Set once the close frame is in the OutboundBuffer; it may wait behind compressing messages until then. */
-  private closeFrameQueued = false;
-  private closeReceivedFlag = false;
+  private state = CloseState.OPEN;
   /** Received bytes not decoded yet: the frame allowance ran out, or replies went over `outboundLimit`. */
   private held: Buffer[] | null = null;
   /**
@@ -77,12 +90,17 @@ export class Connection implements MessageSink, InboundMessageSink {
     return this.inboundAssembler ?? this.createInbound().assembler;
   }
 
+  get closeState(): CloseState {
+    return this.state;
+  }
+
+  /** We have closed (our close frame is queued, or waits behind compression). */
   get closeSent(): boolean {
-    return this.closeSentFlag;
+    return this.state !== CloseState.OPEN;
   }
 
   get closeReceived(): boolean {
-    return this.closeReceivedFlag;
+    return this.state === CloseState.CLOSE_RECEIVED;
   }
 
   /** Whether replies queued for the other side are over `outboundLimit` (its reading lags behind its pings). */
@@ -138,12 +156,12 @@ export class Connection implements MessageSink, InboundMessageSink {
   }
 
   sendPing(payload: Uint8Array): void {
-    if (!this.closeSentFlag) this.out.addFrame(true, 0, Opcode.PING, payload, false);
+    if (this.state === CloseState.OPEN) this.out.addFrame(true, 0, Opcode.PING, payload, false);
   }
 
   /** Starts (or completes) the close handshake. Throws RangeError for a code or reason that may not be sent. */
   close(code: number, reason: string): void {
-    if (this.closeSentFlag) return;
+    if (this.state !== CloseState.OPEN) return;
     const payload = encodeClosePayload(code, reason);
     this.sendClose(payload);
   }
@@ -153,12 +171,12 @@ export class Connection implements MessageSink, InboundMessageSink {
     this.decoder.stop();
     // Messages still being compressed or inflated are dropped: the close frame goes out now.
     this.dispose();
-    if (!this.closeFrameQueued) this.queueClose(encodeClosePayload(error.closeCode, truncateReason(error.message)));
+    if (this.state <= CloseState.CLOSE_BEHIND_COMPRESSION) this.queueClose(encodeClosePayload(error.closeCode, truncateReason(error.message)));
     this.handler.onProtocolError(error);
   }
 
   onMessage(opcode: number, data: Buffer, compressed: boolean): void {
-    if (this.closeReceivedFlag) return;
+    if (this.state === CloseState.CLOSE_RECEIVED) return;
     if (this.inflow !== null) this.inflow.receive(data, opcode === Opcode.TEXT, compressed);
     else this.handler.onMessage(data, opcode === Opcode.TEXT, compressed);
   }
@@ -186,7 +204,7 @@ export class Connection implements MessageSink, InboundMessageSink {
 
   onControl(opcode: number, payload: Buffer): void {
     if (opcode === Opcode.PING) {
-      if (this.closeSentFlag) return;
+      if (this.state !== CloseState.OPEN) return;
       this.out.addFrame(true, 0, Opcode.PONG, payload, false);
       // Decode nothing more until the other side has read its pongs.
       if (this.outboundBacklogged) this.decoder.frameAllowance = 0;
@@ -209,18 +227,21 @@ export class Connection implements MessageSink, InboundMessageSink {
   }
 
   private receiveClose(payload: Buffer, code: number, reason: string): void {
-    this.closeReceivedFlag = true;
     this.decoder.stop();
-    // Echo the code and reason bytes, as Godot (wslay) does.
-    if (!this.closeSentFlag) this.sendClose(code === CloseCode.NO_STATUS ? EMPTY : Buffer.from(payload));
+    // Echo the code and reason bytes, as Godot (wslay) does. Compression is idle here (see whenIdle), so the reply is queued at once.
+    if (this.state === CloseState.OPEN) this.queueClose(code === CloseCode.NO_STATUS ? EMPTY : Buffer.from(payload));
+    this.state = CloseState.CLOSE_RECEIVED;
     this.handler.onCloseFrame(code, reason);
   }
 
   private sendClose(payload: Buffer): void {
-    this.closeSentFlag = true;
     // The close frame must follow every message accepted before it, including those still compressing.
-    if (this.outflow?.busy === true) this.outflow.whenIdle(() => this.queueClose(payload));
-    else this.queueClose(payload);
+    if (this.outflow?.busy === true) {
+      this.state = CloseState.CLOSE_BEHIND_COMPRESSION;
+      this.outflow.whenIdle(() => this.queueClose(payload));
+    } else {
+      this.queueClose(payload);
+    }
   }
 
   private createInbound(): { decoder: FrameDecoder; assembler: MessageAssembler } {
@@ -233,9 +254,8 @@ export class Connection implements MessageSink, InboundMessageSink {
   }
 
   private queueClose(payload: Buffer): void {
-    if (this.closeFrameQueued) return;
-    this.closeSentFlag = true;
-    this.closeFrameQueued = true;
+    if (this.state >= CloseState.CLOSE_SENT) return;
+    this.state = CloseState.CLOSE_SENT;
     this.out.addFrame(true, 0, Opcode.CLOSE, payload, false);
   }
 }

@@ -15,30 +15,32 @@ export interface Flushable {
   flushNow(): void;
 }
 
-let dirty: Flushable[] = [];
-let scheduled = false;
-/** Whether the last flush served one connection only. */
-let oneConnectionAtATime = true;
+export class FlushScheduler {
+  private dirty: Flushable[] = [];
+  private scheduled = false;
+  /** Whether the last flush served one connection only. */
+  private oneConnectionAtATime = true;
 
-export function scheduleFlush(target: Flushable): void {
-  dirty.push(target);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flushAll);
+  schedule(target: Flushable): void {
+    this.dirty.push(target);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushAll);
+    }
   }
-}
 
-/** Whether frames should leave every few frames rather than once per batch (see above). */
-export function servingOneConnection(): boolean {
-  return oneConnectionAtATime;
-}
+  /** Whether frames should leave every few frames rather than once per batch (see above). */
+  servingOneConnection(): boolean {
+    return this.oneConnectionAtATime;
+  }
 
-function flushAll(): void {
-  const batch = dirty;
-  dirty = [];
-  scheduled = false;
-  oneConnectionAtATime = batch.length <= 1 || allSame(batch);
-  for (let i = 0; i < batch.length; i++) batch[i]!.flushNow();
+  private readonly flushAll = (): void => {
+    const batch = this.dirty;
+    this.dirty = [];
+    this.scheduled = false;
+    this.oneConnectionAtATime = batch.length <= 1 || allSame(batch);
+    for (let i = 0; i < batch.length; i++) batch[i]!.flushNow();
+  };
 }
 
 function allSame(batch: Flushable[]): boolean {

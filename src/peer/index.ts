@@ -2,7 +2,10 @@ export { WebSocketPeer, type WebSocketPeerEvents, type PeerError, type PeerObser
 export { ReadyState, WriteMode } from './ready-state.js';
 export { DEFAULT_PEER_OPTIONS, copyPeerOptions, type PeerOptions } from './peer-options.js';
 export { TLSOptions, type Pem } from './tls-options.js';
-export { Connection, type ConnectionHandler } from './connection.js';
+export { CloseState, Connection, type ConnectionHandler } from './connection.js';
 export { OutboundBuffer, type OutboundTransport } from './outbound-buffer.js';
 export { PeerConfig, positiveInteger } from './peer-config.js';
 export { resolveDeflateOption, DEFAULT_DEFLATE_SETTINGS, type DeflateOptions, type DeflateSettings } from './deflate-options.js';
+export { Fifo } from './fifo.js';
+export { OrderedLane } from './ordered-lane.js';
+export { EventLoopIo, defaultEventLoopIo } from './event-loop-io.js';

@@ -1,5 +1,5 @@
 import { frameHeaderLength, maskInto, writeFrameHeader } from '../frame/index.js';
-import { MAX_SLAB_FRAME, reserveSlab, type SlabRegion } from './frame-slab.js';
+import { MAX_SLAB_FRAME, type EncodeSlab } from './encode-slab.js';
 
 /** Where an OutboundBuffer sends its bytes. */
 export interface OutboundTransport {
@@ -11,6 +11,8 @@ export interface OutboundTransport {
    * peer can start on the first frames (see flush-scheduler.ts).
    */
   flushEarly(): boolean;
+  /** The slab small frames are encoded into (the I/O layer's, shared by its connections). */
+  readonly slab: EncodeSlab;
   /** Writes a batch in order; `written` runs once the kernel has all of it (or the write failed). */
   writeBatch(chunks: Buffer[], written: () => void): void;
 }
@@ -102,16 +104,22 @@ export class OutboundBuffer {
     const frameLength = frameHeaderLength(length, this.masked) + length;
     const masked = this.masked;
     if (masked || length <= COPY_THRESHOLD) {
-      const target = frameLength <= MAX_SLAB_FRAME ? this.reserve(frameLength) : this.ownBuffer(frameLength);
-      const offset = region.offset;
+      let target: Buffer;
+      let offset = 0;
+      if (frameLength <= MAX_SLAB_FRAME) {
+        offset = this.reserve(frameLength);
+        target = this.transport.slab.buffer;
+      } else {
+        target = this.ownBuffer(frameLength);
+      }
       const payloadStart = writeFrameHeader(target, offset, fin, rsv, opcode, length, masked);
       // Masking copies as it goes: one pass over the payload, not a copy and then an XOR.
       if (masked) maskInto(payload, target, payloadStart, target, payloadStart - 4);
       else target.set(payload, payloadStart);
     } else {
       const headerLength = frameLength - length;
-      const target = this.reserve(headerLength);
-      writeFrameHeader(target, region.offset, fin, rsv, opcode, length, false);
+      const offset = this.reserve(headerLength);
+      writeFrameHeader(this.transport.slab.buffer, offset, fin, rsv, opcode, length, false);
       this.closeSlab();
       (this.chunks ??= []).push(payload instanceof Buffer ? (payload as Buffer) : Buffer.from(payload.buffer, payload.byteOffset, length));
     }
@@ -166,24 +174,25 @@ export class OutboundBuffer {
     if (this.drainWaiters !== null) this.wakeDrainWaiters(true);
   }
 
-  private reserve(length: number): Buffer {
-    reserveSlab(length, region);
-    if (this.openSlab === region.buffer && this.openEnd === region.offset) {
+  /** Reserves `length` bytes of the slab, extending the open region when adjacent; returns their offset. */
+  private reserve(length: number): number {
+    const slab = this.transport.slab;
+    const offset = slab.reserve(length);
+    if (this.openSlab === slab.buffer && this.openEnd === offset) {
       this.openEnd += length;
     } else {
       this.closeSlab();
-      this.openSlab = region.buffer;
-      this.openStart = region.offset;
-      this.openEnd = region.offset + length;
+      this.openSlab = slab.buffer;
+      this.openStart = offset;
+      this.openEnd = offset + length;
     }
-    return region.buffer;
+    return offset;
   }
 
   private ownBuffer(length: number): Buffer {
     this.closeSlab();
     const buffer = Buffer.allocUnsafe(length);
     (this.chunks ??= []).push(buffer);
-    region.offset = 0;
     return buffer;
   }
 
@@ -194,10 +203,3 @@ export class OutboundBuffer {
     this.openSlab = null;
   }
 }
-
-/**
- * Where reserveSlab reports the region it handed out (and ownBuffer offset 0).
- * Shared by every OutboundBuffer: it is read right after it is written, in
- * the same synchronous call.
- */
-const region: SlabRegion = { buffer: Buffer.alloc(0), offset: 0 };

@@ -1,4 +1,5 @@
 import type { DeflateSettings } from './deflate-options.js';
+import type { EventLoopIo } from './event-loop-io.js';
 
 /** Per-connection settings, with Godot 4's defaults. Servers and clients copy theirs to each peer. */
 export interface PeerOptions {
@@ -22,6 +23,8 @@ export interface PeerOptions {
   maxHandshakeHeadBytes: number;
   /** permessage-deflate (RFC 7692): null is off (Godot's behaviour); a server accepts it, a client offers it. */
   deflate: Readonly<DeflateSettings> | null;
+  /** @internal The I/O state (flush schedule, turn clock, encode slab) the owner's peers share; the default instance when absent. */
+  io?: EventLoopIo;
 }
 
 export const DEFAULT_PEER_OPTIONS: Readonly<PeerOptions> = Object.freeze({

@@ -1,3 +1,5 @@
+import { Fifo } from './fifo.js';
+
 /**
  * A process-wide cap on zlib jobs in flight. Each async inflate or deflate
  * occupies a libuv thread-pool task and zlib's working memory; with thousands
@@ -9,8 +11,7 @@
 const MAX_JOBS_IN_FLIGHT = 10;
 
 let inFlight = 0;
-let waiting: Array<() => void> = [];
-let head = 0;
+const waiting = new Fifo<() => void>();
 let draining = false;
 
 /** Runs `start` now or once a slot frees up; `start` must lead to exactly one `releaseZlibSlot()`. */
@@ -29,24 +30,12 @@ function startWaiting(): void {
   if (draining) return;
   draining = true;
   try {
-    drain();
+    while (inFlight < MAX_JOBS_IN_FLIGHT && waiting.count > 0) {
+      const next = waiting.shift();
+      inFlight++;
+      next();
+    }
   } finally {
     draining = false;
-  }
-}
-
-function drain(): void {
-  while (inFlight < MAX_JOBS_IN_FLIGHT && head < waiting.length) {
-    const next = waiting[head]!;
-    head++;
-    if (head === waiting.length) {
-      waiting = [];
-      head = 0;
-    } else if (head >= 1024 && head * 2 >= waiting.length) {
-      waiting = waiting.slice(head);
-      head = 0;
-    }
-    inFlight++;
-    next();
   }
 }

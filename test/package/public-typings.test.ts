@@ -6,11 +6,11 @@ import { emitPublicTypings, type PublicTypings } from './public-typings.js';
  * other, marked @internal so the package typings (stripInternal) leave them out.
  */
 const INTERNAL_MEMBERS = [
-  // WebSocketPeer as the protocol core's ConnectionHandler
+  // The protocol core's ConnectionHandler (src/peer/socket-binding.ts; no longer on WebSocketPeer)
   'onMessage', 'onInboundBacklog', 'onPong', 'onCloseFrame', 'onProtocolError',
-  // WebSocketPeer as OutboundTransport / Flushable
+  // OutboundTransport / Flushable (SocketBinding)
   'scheduleFlush', 'flushNow', 'flushEarly', 'writeBatch',
-  // WebSocketPeer's socket listener and owner
+  // SocketBinding's socket listener; WebSocketPeer's owner hooks
   'receive', 'finish', 'remoteEnded', 'observer', 'tag',
   // WebSocketServer / WebSocketClient as a PeerObserver
   'peerEstablished', 'peerFailed', 'peerData', 'peerCloseRequest', 'peerClosed',

@@ -1,6 +1,6 @@
 import { setImmediate as nextIteration } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { scheduleFlush, servingOneConnection, type Flushable } from '../../src/peer/flush-scheduler.js';
+import { FlushScheduler, type Flushable } from '../../src/peer/flush-scheduler.js';
 
 function target(): Flushable & { flushes: number } {
   return {
@@ -22,13 +22,14 @@ function readCallback(run: () => void): Promise<void> {
 }
 
 describe('flush scheduler', () => {
+  const scheduler = new FlushScheduler();
   it('flushes in the check phase, after the reads of the iteration and their nextTicks, not before', async () => {
     const a = target();
     let flushesSeenByNextTick = -1;
     await new Promise<void>((resolve) => {
       setTimeout(() => {
-        scheduleFlush(a);
-        scheduleFlush(a);
+        scheduler.schedule(a);
+        scheduler.schedule(a);
         process.nextTick(() => {
           flushesSeenByNextTick = a.flushes;
           resolve();
@@ -46,10 +47,10 @@ describe('flush scheduler', () => {
     let flushedBetween = -1;
     // Two I/O-like callbacks queued for the same phase, as two socket reads would be.
     await Promise.all([
-      readCallback(() => scheduleFlush(a)),
+      readCallback(() => scheduler.schedule(a)),
       readCallback(() => {
         flushedBetween = a.flushes;
-        scheduleFlush(b);
+        scheduler.schedule(b);
       }),
     ]);
     await nextIteration();
@@ -61,21 +62,21 @@ describe('flush scheduler', () => {
     const a = target();
     const b = target();
     await readCallback(() => {
-      scheduleFlush(a);
-      scheduleFlush(a);
+      scheduler.schedule(a);
+      scheduler.schedule(a);
     });
     await nextIteration();
-    expect(servingOneConnection()).toBe(true);
+    expect(scheduler.servingOneConnection()).toBe(true);
 
     await readCallback(() => {
-      scheduleFlush(a);
-      scheduleFlush(b);
+      scheduler.schedule(a);
+      scheduler.schedule(b);
     });
     await nextIteration();
-    expect(servingOneConnection()).toBe(false);
+    expect(scheduler.servingOneConnection()).toBe(false);
 
-    await readCallback(() => scheduleFlush(b));
+    await readCallback(() => scheduler.schedule(b));
     await nextIteration();
-    expect(servingOneConnection()).toBe(true);
+    expect(scheduler.servingOneConnection()).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { currentTurn } from '../../src/peer/event-loop-turn.js';
+import { defaultEventLoopIo } from '../../src/peer/event-loop-io.js';
 import { FRAMES_PER_TURN } from '../../src/peer/websocket-peer.js';
 import { rawWebSocketClient } from '../peer/support/raw-socket.js';
 import { nextEvent, waitUntil } from '../peer/support/waiting.js';
@@ -21,7 +21,7 @@ describe('work per socket per turn of the event loop', () => {
     const perTurn = new Map<number, number>();
     const received: string[] = [];
     server.on('dataReceived', () => {
-      const turn = currentTurn();
+      const turn = defaultEventLoopIo.clock.now();
       perTurn.set(turn, (perTurn.get(turn) ?? 0) + 1);
       while (peer.getAvailablePacketCount() > 0) received.push(peer.getPacket().toString());
     });
@@ -47,7 +47,7 @@ describe('work per socket per turn of the event loop', () => {
     const [flooderId, probeId] = ids as [number, number];
     const turnsOf = new Map<number, Set<number>>([[flooderId, new Set()], [probeId, new Set()]]);
     server.on('dataReceived', (id) => {
-      turnsOf.get(id)!.add(currentTurn());
+      turnsOf.get(id)!.add(defaultEventLoopIo.clock.now());
       const peer = server.getPeer(id)!;
       while (peer.getAvailablePacketCount() > 0) peer.getPacket();
     });

@@ -1,4 +1,5 @@
 import type { OutboundTransport } from '../../../src/peer/index.js';
+import { EncodeSlab } from '../../../src/peer/encode-slab.js';
 import { FrameParser, type WireFrame } from '../../conformance/driver/frame-parser.js';
 
 export interface RecordedBatch {
@@ -10,6 +11,7 @@ export interface RecordedBatch {
 
 /** An OutboundTransport that keeps every batch, so tests can inspect it and complete writes when they choose. */
 export class FakeTransport implements OutboundTransport {
+  readonly slab = new EncodeSlab();
   flushRequests = 0;
   /** What flushEarly() answers. */
   early = false;

@@ -5,18 +5,20 @@
  * peer must not hold the loop for all of them. The clock only ticks while
  * somebody reads it: one setImmediate per busy turn, none while idle.
  */
-let turn = 0;
-let ticking = false;
+export class TurnClock {
+  private turn = 0;
+  private ticking = false;
 
-export function currentTurn(): number {
-  if (!ticking) {
-    ticking = true;
-    setImmediate(advance);
+  now(): number {
+    if (!this.ticking) {
+      this.ticking = true;
+      setImmediate(this.advance);
+    }
+    return this.turn;
   }
-  return turn;
-}
 
-function advance(): void {
-  ticking = false;
-  turn++;
+  private readonly advance = (): void => {
+    this.ticking = false;
+    this.turn++;
+  };
 }

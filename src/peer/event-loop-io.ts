@@ -1,0 +1,19 @@
+import { FlushScheduler } from './flush-scheduler.js';
+import { TurnClock } from './turn-clock.js';
+import { EncodeSlab } from './encode-slab.js';
+
+/**
+ * The I/O state that connections served by one event loop share: the flush
+ * schedule (one write per socket per turn), the turn clock (per-turn frame
+ * budgets) and the slab small frames are encoded into. Peers get it from
+ * their owner's options (`PeerOptions.io`) or use the process's default
+ * instance; nothing else in src/peer holds I/O state at module level.
+ */
+export class EventLoopIo {
+  readonly flushes = new FlushScheduler();
+  readonly clock = new TurnClock();
+  readonly slab = new EncodeSlab();
+}
+
+/** The instance peers use when their owner gives them none. */
+export const defaultEventLoopIo = new EventLoopIo();

@@ -1,0 +1,291 @@
+import type { Socket } from 'node:net';
+import type { ProtocolError } from '../frame/index.js';
+import { BindingTimers } from './binding-timers.js';
+import type { CompactHeaders } from './compact-headers.js';
+import { CloseState, type Connection, type ConnectionHandler } from './connection.js';
+import { defaultEventLoopIo, type EventLoopIo } from './event-loop-io.js';
+import type { Flushable } from './flush-scheduler.js';
+import type { EncodeSlab } from './encode-slab.js';
+import type { OutboundBuffer, OutboundTransport } from './outbound-buffer.js';
+import { PacketQueue } from './packet-queue.js';
+import type { PeerOptions } from './peer-options.js';
+import { ReadyState } from './ready-state.js';
+import { listen, unlisten, writeChunks, type SocketListener } from './socket-io.js';
+import type { WebSocketPeer } from './websocket-peer.js';
+
+/**
+ * Frames decoded for one socket per turn of the event loop; the rest waits
+ * for the next turn, so a peer flooding tiny frames cannot hold the loop
+ * while others wait. Far above what one socket read of real traffic holds.
+ */
+export const FRAMES_PER_TURN = 1024;
+
+/** Why reading from the socket is paused; it resumes when no reason is left. */
+export const PAUSED_QUEUE_FULL = 1;
+const PAUSED_INFLATE_BACKLOG = 2;
+const PAUSED_INPUT_HELD = 4;
+
+/**
+ * One connection attempt of a WebSocketPeer, from the handshake to the
+ * socket's close: binds the sans-I/O Connection to a node:net / node:tls
+ * socket. It owns the socket listeners, writes, pausing reads (with
+ * reasons), the per-turn frame budget and held input, the close sequence,
+ * the timers, and the connection's facts that the peer's Godot API reports.
+ */
+export class SocketBinding implements ConnectionHandler, OutboundTransport, Flushable, SocketListener {
+  readonly peer: WebSocketPeer;
+  /** The peer's options (replaced when the peer copies them to change one). */
+  options: Readonly<PeerOptions>;
+  readonly isServerSide: boolean;
+  state: ReadyState = ReadyState.CONNECTING;
+  socket: Socket | null = null;
+  connection: Connection | null = null;
+  outbound: OutboundBuffer | null = null;
+  /** Received messages waiting for getPacket; created with the first one. */
+  inbound: PacketQueue | null = null;
+  /** The accepted socket while a server-side handshake runs on it. */
+  handshakeSocket: Socket | null;
+  // The facts of the connection that the peer reports.
+  closeCode = -1;
+  closeReason = '';
+  selectedProtocol = '';
+  negotiatedExtensions = '';
+  requestedUrl = '';
+  requestHeaders: CompactHeaders = '';
+  remoteHost: string;
+  remotePort: number;
+  /** PAUSED_* bits. */
+  pauseReasons = 0;
+  /** The turn whose frame budget the decoder is spending. */
+  private budgetTurn = -1;
+  /** Close timeout and heartbeat: created when first armed. */
+  private timers: BindingTimers | null = null;
+
+  /** `socket` is the accepted socket on the server side; a client learns its socket when it opens. */
+  constructor(peer: WebSocketPeer, options: Readonly<PeerOptions>, isServerSide: boolean, socket: Socket | null) {
+    this.peer = peer;
+    this.options = options;
+    this.isServerSide = isServerSide;
+    this.handshakeSocket = socket;
+    // Known before the handshake, so a failed handshake can still say who it was with.
+    this.remoteHost = socket?.remoteAddress ?? '';
+    this.remotePort = socket?.remotePort ?? 0;
+  }
+
+  get io(): EventLoopIo {
+    return this.options.io ?? defaultEventLoopIo;
+  }
+
+  /** The handshake succeeded: the socket is this connection's from now on. */
+  attach(socket: Socket, connection: Connection, outbound: OutboundBuffer): void {
+    this.socket = socket;
+    this.connection = connection;
+    this.outbound = outbound;
+    this.remoteHost = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
+    this.state = ReadyState.OPEN;
+    socket.setNoDelay(true);
+    listen(socket, this);
+    if (this.options.heartbeatInterval > 0) this.startHeartbeat();
+  }
+
+  /** Reading was paused for the handshake: go on unless a reason to pause came up meanwhile. */
+  startReading(): void {
+    if (this.socket?.isPaused() === true && this.pauseReasons === 0) this.socket.resume();
+  }
+
+  /** The next received message; only when `inbound.count > 0`. */
+  takePacket(): Buffer {
+    const data = this.inbound!.shift();
+    if ((this.pauseReasons & PAUSED_QUEUE_FULL) !== 0 && !this.inboundFull()) this.resumeReading(PAUSED_QUEUE_FULL);
+    return data;
+  }
+
+  private inboundFull(): boolean {
+    const inbound = this.inbound;
+    return inbound !== null && (inbound.count >= this.options.maxQueuedPackets || inbound.byteLength >= this.options.inboundBufferSize);
+  }
+
+  onMessage(data: Buffer, isText: boolean): void {
+    (this.inbound ??= new PacketQueue()).push(data, isText);
+    if ((this.pauseReasons & PAUSED_QUEUE_FULL) === 0 && this.inboundFull()) this.pauseReading(PAUSED_QUEUE_FULL);
+    const peer = this.peer;
+    peer.observer?.peerData(peer);
+    peer.emit('dataReceived');
+  }
+
+  onInboundBacklog(full: boolean): void {
+    if (full) this.pauseReading(PAUSED_INFLATE_BACKLOG);
+    else this.resumeReading(PAUSED_INFLATE_BACKLOG);
+  }
+
+  onPong(): void {
+    if (this.timers !== null) this.timers.awaitingPong = false;
+  }
+
+  onCloseFrame(code: number, reason: string): void {
+    // Godot 3 appends a NUL to every non-empty reason; people never mean it.
+    this.closeCode = code;
+    this.closeReason = reason.endsWith('\0') ? reason.slice(0, -1) : reason;
+    // The reply to our own close() confirms it; only a close the other side started is a request (as in Godot).
+    if (this.state === ReadyState.OPEN) {
+      this.state = ReadyState.CLOSING;
+      const peer = this.peer;
+      peer.observer?.peerCloseRequest(peer, this.closeCode, this.closeReason);
+      peer.emit('closeRequest', this.closeCode, this.closeReason);
+    }
+    this.endTransport();
+  }
+
+  onProtocolError(error: ProtocolError): void {
+    this.closeCode = error.closeCode;
+    this.closeReason = error.message;
+    this.state = ReadyState.CLOSING;
+    this.endTransport();
+  }
+
+  get slab(): EncodeSlab {
+    return this.io.slab;
+  }
+
+  scheduleFlush(): void {
+    this.io.flushes.schedule(this);
+  }
+
+  flushNow(): void {
+    this.outbound?.flush();
+  }
+
+  flushEarly(): boolean {
+    return this.io.flushes.servingOneConnection();
+  }
+
+  writeBatch(chunks: Buffer[], written: () => void): void {
+    writeChunks(this.socket, chunks, written);
+  }
+
+  /** Socket bytes, from the shared socket listener. */
+  receive(chunk: Buffer): void {
+    const connection = this.connection!;
+    const turn = this.io.clock.now();
+    if (turn !== this.budgetTurn) {
+      this.budgetTurn = turn;
+      connection.decoder.frameAllowance = FRAMES_PER_TURN;
+    }
+    if (!connection.receive(chunk) && (this.pauseReasons & PAUSED_INPUT_HELD) === 0) this.holdInput();
+  }
+
+  /**
+   * The connection holds bytes back: its frame budget for this turn is spent
+   * (go on next turn), or its replies wait for a peer that does not read them
+   * (go on once they have left). Reading stays paused until then.
+   */
+  private holdInput(): void {
+    this.pauseReading(PAUSED_INPUT_HELD);
+    const connection = this.connection!;
+    if (connection.outboundBacklogged) this.outbound!.whenBufferedAtMost(connection.outboundLimit, () => this.continueInput());
+    else setImmediate(continueInputOf, this);
+  }
+
+  /** Decodes held input with a new turn's budget. */
+  continueInput(): void {
+    const connection = this.connection;
+    if (connection === null || this.state === ReadyState.CLOSED) return;
+    this.budgetTurn = this.io.clock.now();
+    connection.decoder.frameAllowance = FRAMES_PER_TURN;
+    if (connection.receiveHeld()) this.resumeReading(PAUSED_INPUT_HELD);
+    else this.holdInput();
+  }
+
+  private pauseReading(reason: number): void {
+    if (this.pauseReasons === 0) this.socket?.pause();
+    this.pauseReasons |= reason;
+  }
+
+  resumeReading(reason: number): void {
+    if (this.pauseReasons === 0) return;
+    this.pauseReasons &= ~reason;
+    if (this.pauseReasons === 0) this.socket?.resume();
+  }
+
+  /** Our close frame is queued (peer.close): wait for the reply within the close timeout. */
+  closing(): void {
+    this.state = ReadyState.CLOSING;
+    this.armCloseTimer();
+    // No pings go out after the close frame, so no pongs come back: the close timeout governs from here.
+    this.timers?.stopHeartbeat();
+    // A full inbound queue paused reading; the reply to our close frame must still be read.
+    this.resumeReading(PAUSED_QUEUE_FULL);
+  }
+
+  /** After the close handshake or a protocol failure: send what is queued, then end TCP. */
+  private endTransport(): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    this.outbound?.flush();
+    if (this.isServerSide || this.connection?.closeReceived !== true) socket.end();
+    // A client waits for the server to close TCP first (RFC 6455 section 7.1.1), within the timeout.
+    this.armCloseTimer();
+    // Data still queued is read by nobody once closing: keep reading so the close is seen.
+    this.resumeReading(PAUSED_QUEUE_FULL | PAUSED_INFLATE_BACKLOG);
+  }
+
+  abort(): void {
+    // A server-side handshake still under way owns its socket: drop it too, or it lingers until the handshake timeout.
+    if (this.state === ReadyState.CONNECTING) {
+      // The caller gave up on a connection that never opened: it was never "closed", so no event.
+      this.state = ReadyState.CLOSED;
+      this.handshakeSocket?.destroy();
+      this.handshakeSocket = null;
+      return;
+    }
+    const socket = this.socket;
+    if (socket !== null && !socket.destroyed) {
+      socket.destroy();
+      return; // onSocketClose finishes
+    }
+    this.finish();
+  }
+
+  /** The socket closed. */
+  finish(): void {
+    if (this.state === ReadyState.CLOSED) return;
+    const connection = this.connection;
+    // closeCode stays -1 unless a close frame arrived or we failed the connection ourselves.
+    const wasClean = connection !== null && connection.closeState === CloseState.CLOSE_RECEIVED;
+    this.state = ReadyState.CLOSED;
+    this.timers?.stopAll();
+    this.timers = null;
+    connection?.dispose();
+    this.outbound?.discard();
+    const socket = this.socket;
+    if (socket !== null) unlisten(socket);
+    const peer = this.peer;
+    peer.observer?.peerClosed(peer, wasClean);
+    peer.emit('connectionClosed', wasClean);
+  }
+
+  /** The other side closed its half of TCP. */
+  remoteEnded(): void {
+    const socket = this.socket;
+    if (socket !== null && !socket.writableEnded) {
+      this.outbound?.flush();
+      socket.end();
+    }
+  }
+
+  private armCloseTimer(): void {
+    (this.timers ??= new BindingTimers(this)).armClose(this.options.closeTimeoutMs);
+  }
+
+  /** (Re)starts the heartbeat with the current interval; 0 stops it. */
+  startHeartbeat(): void {
+    const seconds = this.options.heartbeatInterval;
+    if (seconds > 0) (this.timers ??= new BindingTimers(this)).startHeartbeat(seconds);
+    else this.timers?.stopHeartbeat();
+  }
+}
+
+function continueInputOf(binding: SocketBinding): void {
+  binding.continueInput();
+}
