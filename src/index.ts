@@ -16,6 +16,9 @@ export {
   type Pem,
   type DeflateOptions,
   type DeflateSettings,
+  type AdmissionCheck,
+  type AdmissionRequest,
+  type AdmissionVerdict,
 } from './peer/index.js';
 export { X509Certificate, CryptoKey, type CertificateSource, type KeySource } from './peer/tls-material.js';
 export { routeUpgrades, type UpgradeTarget, type UpgradeRoutingOptions } from './server/index.js';

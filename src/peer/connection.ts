@@ -34,6 +34,8 @@ export enum CloseState {
 export interface ConnectionHandler {
   onMessage(data: Buffer, isText: boolean, compressed: boolean): void;
   onPong(payload: Buffer): void;
+  /** A ping arrived; its pong is already queued. */
+  onPing?(payload: Buffer): void;
   /** The other side's close frame arrived; our reply (if we had not closed) is already queued. */
   onCloseFrame(code: number, reason: string): void;
   /** The other side broke the protocol; a close frame with `error.closeCode` is already queued. */
@@ -208,6 +210,7 @@ export class Connection implements MessageSink, InboundMessageSink {
       this.out.addFrame(true, 0, Opcode.PONG, payload, false);
       // Decode nothing more until the other side has read its pongs.
       if (this.outboundBacklogged) this.decoder.frameAllowance = 0;
+      this.handler.onPing?.(payload);
     } else if (opcode === Opcode.PONG) {
       this.handler.onPong(payload);
     } else {

@@ -13,13 +13,24 @@ import {
   type UpgradeRequest,
 } from '../handshake/index.js';
 import { clientExtensionOffer, clientNegotiatedDeflate, offeredExtensionNames, serverNegotiatedDeflate } from './deflate-handshake.js';
+import { runAdmission, type AdmissionRequest } from './admission.js';
 import type { NegotiatedDeflate } from './deflate-session.js';
 import type { PeerOptions } from './peer-options.js';
 import { describeTlsFailure } from './tls-failure.js';
 import { TLSOptions } from './tls-options.js';
 
 export type HandshakeOutcome =
-  | { ok: true; socket: Socket; protocol: string; requestedUrl: string; headers: Map<string, string>; rest: Buffer; deflate: NegotiatedDeflate | null }
+  | {
+      ok: true;
+      socket: Socket;
+      protocol: string;
+      requestedUrl: string;
+      headers: Map<string, string>;
+      rest: Buffer;
+      deflate: NegotiatedDeflate | null;
+      /** What the server's admission check attached (undefined without one, and on the client side). */
+      admission?: unknown;
+    }
   | { ok: false; error: GodotError; reason: string; socket: Socket | null };
 
 /** How long a refused client gets to read our HTTP error before the socket is destroyed. */
@@ -38,8 +49,10 @@ function drive(
   socket: Socket,
   timeoutMs: number,
   timeoutReason: string,
-  onData: (chunk: Buffer) => HandshakeOutcome | null,
+  onData: (chunk: Buffer) => HandshakeOutcome | Promise<HandshakeOutcome> | null,
   onClose: () => HandshakeOutcome,
+  /** An answer already under way (the request came parsed from node:http): no bytes are read then. */
+  pending?: HandshakeOutcome | Promise<HandshakeOutcome>,
 ): Promise<HandshakeOutcome> {
   return new Promise((resolve) => {
     let settled = false;
@@ -54,10 +67,18 @@ function drive(
       if (outcome.ok) socket.pause();
       resolve(outcome);
     };
-    const data = (chunk: Buffer): void => {
-      const outcome = onData(chunk);
-      if (outcome !== null) settle(outcome);
+    const take = (outcome: HandshakeOutcome | Promise<HandshakeOutcome> | null): void => {
+      if (outcome === null) return;
+      if (!(outcome instanceof Promise)) {
+        settle(outcome);
+        return;
+      }
+      // An async admission check runs: read nothing more meanwhile; the timeout and a close still end it.
+      socket.off('data', data);
+      socket.pause();
+      void outcome.then(settle);
     };
+    const data = (chunk: Buffer): void => take(onData(chunk));
     const close = (): void => settle(onClose());
     const error = (cause: NodeJS.ErrnoException): void => {
       socket.destroy();
@@ -67,9 +88,10 @@ function drive(
       socket.destroy();
       settle(failure(GodotError.ERR_TIMEOUT, timeoutReason));
     }, timeoutMs);
-    socket.on('data', data);
     socket.on('close', close);
     socket.on('error', error);
+    if (pending === undefined) socket.on('data', data);
+    else take(pending);
   });
 }
 
@@ -147,8 +169,15 @@ export async function runServerHandshake(
   head: Buffer,
 ): Promise<HandshakeOutcome> {
   if (parsed !== null) {
-    socket.on('error', ignore);
-    return answer(options, socket, parsed, head);
+    // node:http has read the request: only an admission check can still take time, under the same timeout.
+    return drive(
+      socket,
+      options.handshakeTimeoutMs,
+      `The admission check did not answer within ${options.handshakeTimeoutMs} ms`,
+      () => null,
+      () => failure(GodotError.ERR_CONNECTION_ERROR, 'The client closed the connection during the handshake'),
+      answer(options, socket, parsed, head),
+    );
   }
   const parser = new UpgradeRequestParser({ maxHeadBytes: options.maxHandshakeHeadBytes });
   return drive(
@@ -169,7 +198,7 @@ export async function runServerHandshake(
   );
 }
 
-function answer(options: PeerOptions, socket: Socket, request: Omit<UpgradeRequest, 'rest'>, rest: Buffer): HandshakeOutcome {
+function answer(options: PeerOptions, socket: Socket, request: Omit<UpgradeRequest, 'rest'>, rest: Buffer): HandshakeOutcome | Promise<HandshakeOutcome> {
   let response: Buffer;
   let protocol: string;
   let deflate: NegotiatedDeflate | null;
@@ -186,9 +215,26 @@ function answer(options: PeerOptions, socket: Socket, request: Omit<UpgradeReque
     }
     throw error;
   }
-  socket.write(response);
   const scheme = (socket as TLSSocket).encrypted === true ? 'wss' : 'ws';
-  return { ok: true, socket, protocol, requestedUrl: `${scheme}://${request.host}${request.resource}`, headers: request.headers, rest, deflate };
+  const requestedUrl = `${scheme}://${request.host}${request.resource}`;
+  const accepted = (admission: unknown): HandshakeOutcome => {
+    socket.write(response);
+    return { ok: true, socket, protocol, requestedUrl, headers: request.headers, rest, deflate, admission };
+  };
+  const check = options.admit;
+  if (check === null || check === undefined) return accepted(undefined);
+  const admissionRequest: AdmissionRequest = {
+    url: requestedUrl,
+    resource: request.resource,
+    headers: request.headers,
+    remoteAddress: socket.remoteAddress ?? '',
+    remotePort: socket.remotePort ?? 0,
+    protocol,
+  };
+  return runAdmission(check, admissionRequest).then((outcome) => {
+    if (socket.destroyed) return failure(GodotError.ERR_CONNECTION_ERROR, 'The connection closed during the admission check');
+    return outcome.admitted ? accepted(outcome.data) : refuse(socket, outcome.refusal);
+  });
 }
 
 function refuse(socket: Socket, refusal: HandshakeRefusal): HandshakeOutcome {

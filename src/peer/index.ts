@@ -9,3 +9,4 @@ export { resolveDeflateOption, DEFAULT_DEFLATE_SETTINGS, type DeflateOptions, ty
 export { Fifo } from './fifo.js';
 export { OrderedLane } from './ordered-lane.js';
 export { EventLoopIo, defaultEventLoopIo } from './event-loop-io.js';
+export { type AdmissionCheck, type AdmissionRequest, type AdmissionVerdict } from './admission.js';

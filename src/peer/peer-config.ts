@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { AdmissionCheck } from './admission.js';
 import { resolveDeflateOption, type DeflateOptions, type DeflateSettings } from './deflate-options.js';
 import type { GodotError } from '../godot-error.js';
 import { DEFAULT_PEER_OPTIONS, type PeerOptions } from './peer-options.js';
@@ -82,6 +83,19 @@ export class PeerConfig<Events extends EventMap<Events>> extends EventEmitter<Ev
   }
   set deflate(value: boolean | DeflateOptions | null) {
     this.setOption('deflate', resolveDeflateOption(value));
+  }
+  /**
+   * Server side: a check that sees each upgrade request (URL, headers, remote
+   * address, chosen subprotocol) before the 101 and admits or refuses it; it
+   * may be async. What it attaches on admission is `peer.admission`. null
+   * (the default) admits everyone.
+   */
+  get admit(): AdmissionCheck | null {
+    return this.peerOptions.admit;
+  }
+  set admit(check: AdmissionCheck | null) {
+    if (check !== null && typeof check !== 'function') throw new TypeError('admit must be a function or null');
+    this.setOption('admit', check);
   }
 }
 

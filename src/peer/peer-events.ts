@@ -12,6 +12,10 @@ export interface WebSocketPeerEvents {
   closeRequest: [code: number, reason: string];
   /** The connection is gone; `wasClean` when both close frames were exchanged. */
   connectionClosed: [wasClean: boolean];
+  /** A ping arrived (its pong has already been sent), with its payload. */
+  ping: [payload: Buffer];
+  /** A pong arrived, with its payload (an answer to `ping()` or to the heartbeat). */
+  pong: [payload: Buffer];
 }
 
 /** Detail of the last failed call, for a person to act on. */

@@ -34,6 +34,7 @@ export async function completeHandshake(binding: SocketBinding, handshake: Promi
   binding.requestedUrl = flatCopy(outcome.requestedUrl);
   binding.requestHeaders = compactHeaders(outcome.headers);
   binding.negotiatedExtensions = deflate?.header ?? '';
+  binding.admission = outcome.admission;
   const outbound = new OutboundBuffer(binding, !binding.isServerSide);
   const connection = new Connection(binding.isServerSide, outbound, binding, options.inboundBufferSize, deflate);
   connection.outboundLimit = options.outboundBufferSize;

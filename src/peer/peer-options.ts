@@ -1,3 +1,4 @@
+import type { AdmissionCheck } from './admission.js';
 import type { DeflateSettings } from './deflate-options.js';
 import type { EventLoopIo } from './event-loop-io.js';
 
@@ -23,6 +24,8 @@ export interface PeerOptions {
   maxHandshakeHeadBytes: number;
   /** permessage-deflate (RFC 7692): null is off (Godot's behaviour); a server accepts it, a client offers it. */
   deflate: Readonly<DeflateSettings> | null;
+  /** Server side: decides, from the upgrade request, whether a peer is admitted (see admission.ts); null admits everyone. */
+  admit: AdmissionCheck | null;
   /** @internal The I/O state (flush schedule, turn clock, encode slab) the owner's peers share; the default instance when absent. */
   io?: EventLoopIo;
 }
@@ -38,6 +41,7 @@ export const DEFAULT_PEER_OPTIONS: Readonly<PeerOptions> = Object.freeze({
   closeTimeoutMs: 3000,
   maxHandshakeHeadBytes: 8192,
   deflate: null,
+  admit: null,
 });
 
 export function copyPeerOptions(source: Readonly<PeerOptions>): PeerOptions {

@@ -5,6 +5,8 @@ import type { WebSocketPeerEvents } from './peer-events.js';
 import { copyPeerOptions, type PeerOptions } from './peer-options.js';
 import { ReadyState } from './ready-state.js';
 import type { SocketBinding } from './socket-binding.js';
+import { PacketVariantIo } from './packet-variant.js';
+import type { GodotGeneration } from '../variant/index.js';
 
 /**
  * Godot's WebSocketPeer properties, backed by PeerOptions: shared with the
@@ -23,7 +25,7 @@ export abstract class PeerSettings extends EventEmitter<WebSocketPeerEvents> {
     // create its listener table on the first on(), as it does for an unset
     // one, instead of ~180 bytes per idle connection now.
     (this as unknown as { _events: undefined })._events = undefined;
-    this.options = options as PeerOptions;
+    this.options = options;
   }
 
   get inboundBufferSize(): number {
@@ -81,6 +83,37 @@ export abstract class PeerSettings extends EventEmitter<WebSocketPeerEvents> {
   set handshakeTimeoutMs(value: number) {
     this.ownOptions().handshakeTimeoutMs = positiveInteger(value, 'handshakeTimeoutMs');
   }
+
+  // ---- PacketPeer's Variant settings (put_var / get_var) ----
+
+  /** Created on first use: most peers never put or get a Variant. */
+  private variantState: PacketVariantIo | null = null;
+  protected get variantIo(): PacketVariantIo {
+    return (this.variantState ??= new PacketVariantIo(4));
+  }
+
+  /** Which Godot's Variant format putVar/getVar speak: 4 (default) or 3 (peers of the Godot 3 WebSocketServer/WebSocketClient). */
+  get variantGeneration(): GodotGeneration {
+    return this.variantIo.generation;
+  }
+  set variantGeneration(generation: GodotGeneration) {
+    this.variantIo.generation = PacketVariantIo.checkGeneration(generation);
+  }
+  /** Largest value putVar sends, in bytes (Godot's `encode_buffer_max_size`, 8 MiB; set values round up to a power of two). */
+  get encodeBufferMaxSize(): number {
+    return this.variantIo.encodeBufferMaxSize;
+  }
+  set encodeBufferMaxSize(size: number) {
+    this.variantIo.encodeBufferMaxSize = size;
+  }
+  /** Godot 3's `allow_object_decoding`: getVar accepts and putVar writes full objects even without `allowObjects` / `fullObjects`. */
+  get allowObjectDecoding(): boolean {
+    return this.variantIo.allowObjectDecoding;
+  }
+  set allowObjectDecoding(enabled: boolean) {
+    this.variantIo.allowObjectDecoding = enabled;
+  }
+
 
   private ownOptions(): PeerOptions {
     if (!this.ownsOptions) {

@@ -50,6 +50,8 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
   closeReason = '';
   selectedProtocol = '';
   negotiatedExtensions = '';
+  /** What the server's admission check attached to this connection. */
+  admission: unknown = undefined;
   requestedUrl = '';
   requestHeaders: CompactHeaders = '';
   remoteHost: string;
@@ -119,8 +121,13 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
     else this.resumeReading(PAUSED_INFLATE_BACKLOG);
   }
 
-  onPong(): void {
+  onPong(payload: Buffer): void {
     if (this.timers !== null) this.timers.awaitingPong = false;
+    if (this.peer.listenerCount('pong') > 0) this.peer.emit('pong', Buffer.from(payload));
+  }
+
+  onPing(payload: Buffer): void {
+    if (this.peer.listenerCount('ping') > 0) this.peer.emit('ping', Buffer.from(payload));
   }
 
   onCloseFrame(code: number, reason: string): void {

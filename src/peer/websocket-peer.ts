@@ -1,18 +1,21 @@
 import type { Socket } from 'node:net';
-import { CloseCode, isValidUtf8 } from '../frame/index.js';
+import { CloseCode } from '../frame/index.js';
 import { GodotError } from '../godot-error.js';
 import type { UpgradeRequest } from '../handshake/index.js';
 import { expandHeaders } from './compact-headers.js';
 import { runClientHandshake, runServerHandshake } from './handshake-runner.js';
 import type { PeerError, PeerObserver } from './peer-events.js';
+import type { Connection } from './connection.js';
+import { outgoingMessage } from './outgoing-message.js';
 import { completeHandshake } from './peer-handshake.js';
 import { DEFAULT_PEER_OPTIONS, type PeerOptions } from './peer-options.js';
 import { PeerSettings } from './peer-settings.js';
 import { ReadyState, WriteMode } from './ready-state.js';
+import { receivedMessages } from './received-messages.js';
 import { SocketBinding } from './socket-binding.js';
 import type { TLSOptions } from './tls-options.js';
-import { getVariant, PacketVariantIo, putVariant } from './packet-variant.js';
-import type { EncodableVariant, GodotGeneration, Variant } from '../variant/index.js';
+import { getVariant, putVariant } from './packet-variant.js';
+import type { EncodableVariant, Variant } from '../variant/index.js';
 
 export { FRAMES_PER_TURN } from './socket-binding.js';
 
@@ -87,7 +90,7 @@ export class WebSocketPeer extends PeerSettings {
     }
     this.lastWasString = inbound.peekIsText();
     this.packetError = GodotError.OK;
-    return binding!.takePacket();
+    return binding.takePacket();
   }
 
   getPacketError(): GodotError {
@@ -95,30 +98,6 @@ export class WebSocketPeer extends PeerSettings {
   }
 
   // ---- Godot values: PacketPeer put_var / get_var (src/peer/packet-variant.ts) ----
-
-  private readonly variantIo = new PacketVariantIo(4);
-
-  /** Which Godot's Variant format putVar/getVar speak: 4 (default) or 3 (peers of the Godot 3 WebSocketServer/WebSocketClient). */
-  get variantGeneration(): GodotGeneration {
-    return this.variantIo.generation;
-  }
-  set variantGeneration(generation: GodotGeneration) {
-    this.variantIo.generation = PacketVariantIo.checkGeneration(generation);
-  }
-  /** Largest value putVar sends, in bytes (Godot's `encode_buffer_max_size`, 8 MiB; set values round up to a power of two). */
-  get encodeBufferMaxSize(): number {
-    return this.variantIo.encodeBufferMaxSize;
-  }
-  set encodeBufferMaxSize(size: number) {
-    this.variantIo.encodeBufferMaxSize = size;
-  }
-  /** Godot 3's `allow_object_decoding`: getVar accepts and putVar writes full objects even without `allowObjects` / `fullObjects`. */
-  get allowObjectDecoding(): boolean {
-    return this.variantIo.allowObjectDecoding;
-  }
-  set allowObjectDecoding(enabled: boolean) {
-    this.variantIo.allowObjectDecoding = enabled;
-  }
 
   /** Sends a Godot value as one message in the current write mode (Godot's `put_var`). */
   putVar(value: EncodableVariant, fullObjects = false): GodotError {
@@ -142,7 +121,7 @@ export class WebSocketPeer extends PeerSettings {
   }
 
   setWriteMode(mode: WriteMode): void {
-    if (mode !== WriteMode.TEXT && mode !== WriteMode.BINARY) throw new RangeError(`Unknown write mode ${mode}`);
+    if (mode !== WriteMode.TEXT && mode !== WriteMode.BINARY) throw new RangeError(`Unknown write mode ${String(mode)}`);
     this.writeMode = mode;
   }
 
@@ -156,31 +135,16 @@ export class WebSocketPeer extends PeerSettings {
   }
 
   /**
-   * Sends one message: bytes or a string, as text or binary (Godot 4's `send`).
-   * Payloads up to 16 KiB are copied at once; larger ones are written from the
-   * caller's buffer without a copy, so do not change it until
-   * `getCurrentOutboundBufferedAmount()` has gone back down.
+   * Sends one message (Godot 4's `send`); without a mode, a string as text and bytes as binary. Payloads
+   * over 16 KiB are written from the caller's buffer: keep it unchanged until `flushed()` resolves.
    */
-  send(data: Uint8Array | string, mode: WriteMode = WriteMode.BINARY): GodotError {
-    const isText = mode === WriteMode.TEXT;
-    if (!isText && mode !== WriteMode.BINARY) return this.failCall(GodotError.ERR_INVALID_PARAMETER, `Unknown write mode ${String(mode)}`);
-    let bytes: Uint8Array;
-    if (typeof data === 'string') {
-      bytes = Buffer.from(data, 'utf8');
-    } else if (data instanceof Uint8Array) {
-      bytes = data;
-      if (isText && !isValidUtf8(data)) {
-        return this.failCall(GodotError.ERR_INVALID_PARAMETER, 'Text messages must be valid UTF-8; send the bytes in binary mode instead');
-      }
-    } else {
-      return this.failCall(GodotError.ERR_INVALID_PARAMETER, 'send() takes a Uint8Array/Buffer or a string');
-    }
-    const binding = this.binding;
-    const connection = binding === null ? null : binding.connection;
-    if (connection === null || binding!.state !== ReadyState.OPEN || connection.closeSent) {
-      return this.failCall(GodotError.FAILED, 'The connection is not open');
-    }
-    const outbound = binding!.outbound!;
+  send(data: Uint8Array | string, mode?: WriteMode): GodotError {
+    const message = outgoingMessage(data, mode);
+    if (typeof message === 'string') return this.failCall(GodotError.ERR_INVALID_PARAMETER, message);
+    const { bytes, isText } = message;
+    const connection = this.openConnection();
+    if (connection === null) return this.failCall(GodotError.FAILED, 'The connection is not open');
+    const outbound = this.binding!.outbound!;
     const { maxQueuedPackets, outboundBufferSize } = this.options;
     if (outbound.queuedMessages >= maxQueuedPackets) {
       return this.failCall(GodotError.ERR_OUT_OF_MEMORY, `Outbound queue full: ${outbound.queuedMessages} messages not yet sent (maxQueuedPackets)`);
@@ -197,6 +161,16 @@ export class WebSocketPeer extends PeerSettings {
 
   sendText(text: string): GodotError {
     return this.send(text, WriteMode.TEXT);
+  }
+
+  /** Sends a ping (payload up to 125 bytes; a string as UTF-8); the answer arrives as a `pong` event. */
+  ping(payload: Uint8Array | string = EMPTY): GodotError {
+    const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+    if (!(bytes instanceof Uint8Array) || bytes.length > 125) return this.failCall(GodotError.ERR_INVALID_PARAMETER, 'A ping payload is a Uint8Array or string of at most 125 bytes');
+    const connection = this.openConnection();
+    if (connection === null) return this.failCall(GodotError.FAILED, 'The connection is not open');
+    connection.sendPing(bytes);
+    return GodotError.OK;
   }
 
   // ---- closing ----------------------------------------------------------
@@ -283,6 +257,11 @@ export class WebSocketPeer extends PeerSettings {
     return this.binding?.selectedProtocol ?? '';
   }
 
+  /** Server side: what the admission check (`server.admit`) returned as `data` when it admitted this peer. */
+  get admission(): unknown {
+    return this.binding?.admission;
+  }
+
   /** Server side: the request's headers (lower-case names). Client side: the response's. */
   getHandshakeHeaders(): ReadonlyMap<string, string> {
     return expandHeaders(this.binding?.requestHeaders ?? '');
@@ -292,28 +271,19 @@ export class WebSocketPeer extends PeerSettings {
   poll(): void {}
 
   /** Messages as they arrive, for `for await (const { data, isText } of peer)`; ends when the connection closes. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<{ data: Buffer; isText: boolean }> {
-    while (true) {
-      while (this.getAvailablePacketCount() > 0) {
-        const data = this.getPacket();
-        yield { data, isText: this.lastWasString };
-      }
-      if (this.getReadyState() === ReadyState.CLOSED) return;
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          this.off('dataReceived', wake);
-          this.off('connectionClosed', wake);
-          this.off('connectionError', wake);
-          resolve();
-        };
-        this.on('dataReceived', wake);
-        this.on('connectionClosed', wake);
-        this.on('connectionError', wake);
-      });
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<{ data: Buffer; isText: boolean }> {
+    return receivedMessages(this);
   }
 
+
   // ---- internals --------------------------------------------------------
+
+  /** The protocol core while the connection is open and no close frame has been sent; else null. */
+  private openConnection(): Connection | null {
+    const binding = this.binding;
+    const connection = binding?.connection ?? null;
+    return connection === null || binding!.state !== ReadyState.OPEN || connection.closeSent ? null : connection;
+  }
 
   private failCall(code: GodotError, message: string): GodotError {
     this.lastError = { code, message };
