@@ -1,0 +1,31 @@
+// Godot 4 SceneMultiplayer on the server side (issue 17): packet codec, path cache, rpc numbering, the server.
+export {
+  SceneMultiplayerServer,
+  type SceneMultiplayerServerEvents,
+  type SceneMultiplayerServerOptions,
+  type RpcHandler,
+  type AuthCallback,
+} from './scene-multiplayer-server.js';
+export { NodeRpcTable, compareMethodNames, normalizeNodePath, type RpcConfig, type RpcMode, type ResolvedRpcMethod } from './rpc-config.js';
+export { ScenePathCache, type ConfirmOutcome } from './path-cache.js';
+export {
+  SceneCommand,
+  ScenePacketError,
+  commandOf,
+  encodeRemoteCall,
+  decodeRemoteCall,
+  encodeSimplifyPath,
+  decodeSimplifyPath,
+  encodeConfirmPath,
+  decodeConfirmPath,
+  encodeRaw,
+  decodeRaw,
+  encodeAuth,
+  decodeAuth,
+  type RemoteCall,
+  type RpcNode,
+  type SimplifyPath,
+  type ConfirmPath,
+  type EncodeRemoteCallOptions,
+} from './scene-packet.js';
+export { encodeArguments, decodeArguments, encodeCompressedVariant, decodeCompressedVariant } from './scene-arguments.js';
