@@ -29,3 +29,16 @@ export {
   type EncodeRemoteCallOptions,
 } from './scene-packet.js';
 export { encodeArguments, decodeArguments, encodeCompressedVariant, decodeCompressedVariant } from './scene-arguments.js';
+export {
+  Godot3ApiCommand,
+  encodeGodot3RemoteCall,
+  decodeGodot3RemoteCall,
+  encodeGodot3SimplifyPath,
+  decodeGodot3SimplifyPath,
+  encodeGodot3ConfirmPath,
+  decodeGodot3ConfirmPath,
+  encodeGodot3Raw,
+  decodeGodot3Raw,
+  type Godot3RemoteCall,
+  type Godot3Node,
+} from './godot3-api-packet.js';
