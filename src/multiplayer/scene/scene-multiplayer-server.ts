@@ -70,7 +70,9 @@ interface PendingPeer {
  * the authority of a Godot game: it consumes every packet of a gdws
  * `WebSocketMultiplayerPeer` in server role, answers the node path cache,
  * runs registered rpc handlers with decoded arguments, calls rpcs on clients,
- * exchanges raw packets and runs the authentication step.
+ * exchanges raw packets and runs the authentication step. It reads every
+ * packet the peer receives (do not call `getPacket` yourself) and sends with
+ * `setTargetPeer`/`putPacket`, restoring the target afterwards.
  *
  * Method ids: Godot numbers the rpc methods of a node by sorting their names
  * (rpc-config.ts), so register every `@rpc` function the GDScript side
