@@ -29,6 +29,13 @@ export {
   TransferMode,
   Godot3PacketType,
   SceneSystemCommand,
+  SceneMultiplayerServer,
+  SceneCommand,
+  type SceneMultiplayerServerEvents,
+  type SceneMultiplayerServerOptions,
+  type RpcConfig,
+  type RpcHandler,
+  type AuthCallback,
   type WebSocketMultiplayerPeerEvents,
   type MultiplayerPeerEvents,
 } from './multiplayer/index.js';

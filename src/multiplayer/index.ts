@@ -26,3 +26,4 @@ export {
   type SceneSystemPacket,
 } from './scene-multiplayer-packet.js';
 export { routeGodot3Packet, routeSceneRelay, serverTargets, type Route } from './relay-rules.js';
+export * from './scene/index.js';

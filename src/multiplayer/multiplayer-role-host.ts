@@ -10,6 +10,8 @@ import type { WebSocketPeer } from '../peer/websocket-peer.js';
 export interface MultiplayerRoleHost {
   /** Whether SceneMultiplayer's system layer is spoken; asked each time, as the application may switch it at any moment. */
   relayEnabled(): boolean;
+  /** Whether a new client waits for `admit` (SceneMultiplayer authentication) before it is announced and may relay. */
+  holdNewPeers?(): boolean;
   deliver(source: number, packet: Buffer): void;
   dropPacket(source: number, reason: string): void;
   /** Takes a connection's waiting messages while the packet queue has room, handing each back to the role. */

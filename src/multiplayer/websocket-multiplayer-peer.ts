@@ -38,12 +38,20 @@ const DEFAULT_MAX_QUEUED_PACKETS = 4096;
 export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMultiplayerPeerEvents> {
   /** Speak SceneMultiplayer's announcements and relay envelopes (Godot's `server_relay`, on by default). */
   serverRelay = true;
+  /**
+   * Server: while true, a new client is held back (SceneMultiplayer's pending
+   * authentication): it is not announced to the others nor they to it, and it
+   * cannot relay, until `admitPeer(id)`. SceneMultiplayerServer sets it while
+   * an auth callback is set.
+   */
+  holdNewPeers = false;
   /** Detail of the last call that returned an error. */
 
   /** The side this peer plays; null while DISCONNECTED. */
   private role: WebSocketMultiplayerServerRole | WebSocketMultiplayerClientRole | null = null;
   private readonly roleHost: ClientRoleHost = {
     relayEnabled: () => this.serverRelay,
+    holdNewPeers: () => this.holdNewPeers,
     deliver: (source, packet) => this.deliver(source, packet),
     dropPacket: (source, reason) => this.dropPacket(source, reason),
     takeMessages: (connection) => this.takeMessages(connection),
@@ -182,6 +190,14 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
   /** Server: the connected clients' ids. Client: [1] while connected. */
   getPeerIds(): number[] {
     return this.role?.getPeerIds() ?? [];
+  }
+
+  /** Server: admits a client held by `holdNewPeers` (announces it with relay on); ERR_DOES_NOT_EXIST if it is not held. */
+  admitPeer(id: number): GodotError {
+    if (!(this.role instanceof WebSocketMultiplayerServerRole) || !this.role.admit(id)) {
+      return this.recordError(GodotError.ERR_DOES_NOT_EXIST, `No client waiting for admission with id ${id}`);
+    }
+    return GodotError.OK;
   }
 
   /** Client: the ids the server announced (other clients), when `serverRelay` is on. */

@@ -24,6 +24,8 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
   private readonly transport: PeerServer;
   /** The greeted clients, by the id the server gave their connection (random 31-bit, as Godot 4 draws them). */
   private readonly peers = new Map<number, WebSocketPeer>();
+  /** Clients not admitted yet (authenticating): not announced, cannot relay, not relayed to. */
+  private readonly held = new Set<number>();
   private detached = false;
 
   /** `options` is read as each connection opens. */
@@ -88,9 +90,18 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     this.peers.delete(id);
     this.transport.forget(id);
     this.host.forgetConnection(peer);
-    if (!this.host.relayEnabled()) return;
+    // A client that was never admitted was never announced.
+    if (this.held.delete(id) || !this.host.relayEnabled()) return;
     const departure = encodePeerNotice(SceneSystemCommand.DEL_PEER, id);
-    for (const other of this.peers.values()) other.send(departure, WriteMode.BINARY);
+    for (const [other, connection] of this.peers) if (!this.held.has(other)) connection.send(departure, WriteMode.BINARY);
+  }
+
+  /** Ends the hold on client `id` (see `holdNewPeers`) and announces it; false when it is not held. */
+  admit(id: number): boolean {
+    const peer = this.peers.get(id);
+    if (peer === undefined || !this.held.delete(id)) return false;
+    if (this.host.relayEnabled()) this.announceArrival(id, peer);
+    return true;
   }
 
   /** Stops reporting to the host; the connections are left as they are. */
@@ -129,7 +140,8 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
       return;
     }
     this.peers.set(id, peer);
-    if (this.host.relayEnabled()) this.announceArrival(id, peer);
+    if (this.host.holdNewPeers?.() === true) this.held.add(id);
+    else if (this.host.relayEnabled()) this.announceArrival(id, peer);
     this.host.peerConnected(id);
   }
 
@@ -151,7 +163,7 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
   private announceArrival(id: number, newcomer: WebSocketPeer): void {
     const arrival = encodePeerNotice(SceneSystemCommand.ADD_PEER, id);
     for (const [other, peer] of this.peers) {
-      if (other === id) continue;
+      if (other === id || this.held.has(other)) continue;
       peer.send(arrival, WriteMode.BINARY);
       newcomer.send(encodePeerNotice(SceneSystemCommand.ADD_PEER, other), WriteMode.BINARY);
     }
@@ -185,7 +197,12 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
       this.host.dropPacket(source, 'relay envelope without a packet');
       return;
     }
-    const route = routeSceneRelay(source, target, this.peers);
+    if (this.held.has(source)) {
+      this.host.dropPacket(source, 'relay from a client that is not admitted yet (authenticating)');
+      return;
+    }
+    const admitted = this.held.size === 0 ? this.peers : new Set([...this.peers.keys()].filter((id) => !this.held.has(id)));
+    const route = routeSceneRelay(source, target, admitted);
     if ('dropReason' in route) {
       this.host.dropPacket(source, route.dropReason);
       return;

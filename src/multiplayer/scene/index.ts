@@ -1,0 +1,44 @@
+// Godot 4 SceneMultiplayer on the server side (issue 17): packet codec, path cache, rpc numbering, the server.
+export {
+  SceneMultiplayerServer,
+  type SceneMultiplayerServerEvents,
+  type SceneMultiplayerServerOptions,
+  type RpcHandler,
+  type AuthCallback,
+} from './scene-multiplayer-server.js';
+export { NodeRpcTable, compareMethodNames, normalizeNodePath, type RpcConfig, type RpcMode, type ResolvedRpcMethod } from './rpc-config.js';
+export { ScenePathCache, type ConfirmOutcome } from './path-cache.js';
+export {
+  SceneCommand,
+  ScenePacketError,
+  commandOf,
+  encodeRemoteCall,
+  decodeRemoteCall,
+  encodeSimplifyPath,
+  decodeSimplifyPath,
+  encodeConfirmPath,
+  decodeConfirmPath,
+  encodeRaw,
+  decodeRaw,
+  encodeAuth,
+  decodeAuth,
+  type RemoteCall,
+  type RpcNode,
+  type SimplifyPath,
+  type ConfirmPath,
+  type EncodeRemoteCallOptions,
+} from './scene-packet.js';
+export { encodeArguments, decodeArguments, encodeCompressedVariant, decodeCompressedVariant } from './scene-arguments.js';
+export {
+  Godot3ApiCommand,
+  encodeGodot3RemoteCall,
+  decodeGodot3RemoteCall,
+  encodeGodot3SimplifyPath,
+  decodeGodot3SimplifyPath,
+  encodeGodot3ConfirmPath,
+  decodeGodot3ConfirmPath,
+  encodeGodot3Raw,
+  decodeGodot3Raw,
+  type Godot3RemoteCall,
+  type Godot3Node,
+} from './godot3-api-packet.js';
