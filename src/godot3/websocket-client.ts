@@ -48,14 +48,7 @@ export class WebSocketClient extends MultiplayerPeerBase<WebSocketClientEvents> 
     super();
     this.variantIo.generation = 3; // Godot 3 API, Godot 3 Variant format unless told otherwise
     const host: Godot3ClientHost = {
-      relayEnabled: () => true,
-      deliver: (source, packet) => this.deliver(source, packet),
-      dropPacket: (source, reason) => this.dropPacket(source, reason),
-      takeMessages: (connection) => this.takeMessages(connection),
-      forgetConnection: (connection) => this.forgetConnection(connection),
-      fail: (code, message) => this.recordError(code, message),
-      peerConnected: (id) => this.emit('peerConnected', id),
-      peerDisconnected: (id) => this.emit('peerDisconnected', id),
+      ...this.packetHost(),
       assignId: (id) => {
         this.uniqueId = id;
       },

@@ -4,7 +4,6 @@ import type { Duplex } from 'node:stream';
 import { GodotError } from '../godot-error.js';
 import { ConnectionStatus } from '../multiplayer/connection-status.js';
 import { Godot3ServerProtocol } from '../multiplayer/godot3-server-protocol.js';
-import type { MultiplayerRoleHost } from '../multiplayer/multiplayer-role-host.js';
 import { MultiplayerPeerBase } from '../multiplayer/multiplayer-peer-base.js';
 import type { CertificateSource, KeySource } from '../peer/tls-material.js';
 import { TLSOptions } from '../peer/tls-options.js';
@@ -55,16 +54,7 @@ export class WebSocketServer extends MultiplayerPeerBase<WebSocketServerEvents> 
     super();
     this.uniqueId = SERVER_PEER_ID;
     this.variantIo.generation = 3; // Godot 3 API, Godot 3 Variant format unless told otherwise
-    const host: MultiplayerRoleHost = {
-      relayEnabled: () => true,
-      deliver: (source, packet) => this.deliver(source, packet),
-      dropPacket: (source, reason) => this.dropPacket(source, reason),
-      takeMessages: (connection) => this.takeMessages(connection),
-      forgetConnection: (connection) => this.forgetConnection(connection),
-      fail: (code, message) => this.recordError(code, message),
-      peerConnected: (id) => this.emit('peerConnected', id),
-      peerDisconnected: (id) => this.emit('peerDisconnected', id),
-    };
+    const host = this.packetHost();
     const observer: PeerServerObserver = {
       peerJoined: (id, peer, protocol) => {
         peer.variantGeneration = this.variantGeneration;

@@ -5,6 +5,7 @@ import { getVariant, PacketVariantIo, putVariant } from '../peer/packet-variant.
 import { PeerConfig } from '../peer/peer-config.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
 import { IncomingPackets } from './incoming-packets.js';
+import type { MultiplayerRoleHost } from './multiplayer-role-host.js';
 import { isInt32, randomPeerId } from '../server/peer-id.js';
 import { isTransferMode, TransferMode } from './transfer-mode.js';
 import type { EncodableVariant, GodotGeneration, Variant } from '../variant/index.js';
@@ -207,6 +208,20 @@ export abstract class MultiplayerPeerBase<Events extends EventMap<Events>> exten
   }
 
   protected refusalChanged(_enabled: boolean): void {}
+
+  /** What every protocol role is lent: this peer's packet queue, events and error record. */
+  protected packetHost(relayEnabled: () => boolean = () => true): MultiplayerRoleHost {
+    return {
+      relayEnabled,
+      deliver: (source, packet) => this.deliver(source, packet),
+      dropPacket: (source, reason) => this.dropPacket(source, reason),
+      takeMessages: (connection) => this.takeMessages(connection),
+      forgetConnection: (connection) => this.forgetConnection(connection),
+      fail: (code, message) => this.recordError(code, message),
+      peerConnected: (id) => this.multiplayerEvents.emit('peerConnected', id),
+      peerDisconnected: (id) => this.multiplayerEvents.emit('peerDisconnected', id),
+    };
+  }
 
   /** Queues a packet for the application. */
   protected deliver(source: number, packet: Buffer): void {

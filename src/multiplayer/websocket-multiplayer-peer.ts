@@ -50,15 +50,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
   /** The side this peer plays; null while DISCONNECTED. */
   private role: WebSocketMultiplayerServerRole | WebSocketMultiplayerClientRole | null = null;
   private readonly roleHost: ClientRoleHost = {
-    relayEnabled: () => this.serverRelay,
+    ...this.packetHost(() => this.serverRelay),
     holdNewPeers: () => this.holdNewPeers,
-    deliver: (source, packet) => this.deliver(source, packet),
-    dropPacket: (source, reason) => this.dropPacket(source, reason),
-    takeMessages: (connection) => this.takeMessages(connection),
-    forgetConnection: (connection) => this.forgetConnection(connection),
-    fail: (code, message) => this.recordError(code, message),
-    peerConnected: (id) => this.emit('peerConnected', id),
-    peerDisconnected: (id) => this.emit('peerDisconnected', id),
     assignId: (id) => {
       this.uniqueId = id;
     },
