@@ -39,7 +39,14 @@ export class WebSocketServer extends MultiplayerPeerBase<WebSocketServerEvents> 
   /** Address to listen on; "*" listens on every interface. */
   bindIp = '*';
   /** Godot 3 TLS material (CryptoKey / X509Certificate or PEM); with a key and certificate, `listen` serves wss://. */
-  privateKey: KeySource | null = null;
+  get privateKey(): KeySource | null {
+    return this.#privateKey;
+  }
+  set privateKey(key: KeySource | null) {
+    this.#privateKey = key;
+  }
+  /** A true private field, so `console.log(server)` never shows key material given as PEM text. */
+  #privateKey: KeySource | null = null;
   sslCertificate: CertificateSource | null = null;
   /** Intermediate certificates, served after `sslCertificate`. */
   caChain: CertificateSource | null = null;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { format, inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CryptoKey, TLSOptions } from '../../src/index.js';
+import { CryptoKey, TLSOptions, WebSocketServer } from '../../src/index.js';
 
 const keyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 // The body of the key, which must never appear in what is shown or serialized.
@@ -58,5 +58,13 @@ describe('private keys stay out of logs', () => {
       commonNameOverride: 'example.test',
     });
     expect(inspect(TLSOptions.clientUnsafe())).toContain("mode: 'client-unsafe'");
+  });
+
+  it("Godot 3's WebSocketServer.privateKey as PEM text stays out of console.log(server)", () => {
+    const server = new WebSocketServer();
+    server.privateKey = keyPem;
+    server.sslCertificate = certificatePem;
+    expect(server.privateKey).toBe(keyPem);
+    for (const text of [inspect(server), inspect(server, { depth: Infinity, showHidden: true }), format('%o', server)]) expect(text).not.toContain(secret);
   });
 });
