@@ -142,7 +142,9 @@ describe('failed sends on the server', () => {
     const connected = record(server, 'peerConnected');
     // The TCP connection is accepted before refusing starts; its handshake completes after.
     const socket = await RawSocket.connect(server.getListeningPort());
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Waits for the server to have accepted it (its transport's pending handshakes are private).
+    const transport = (server as unknown as { role: { transport: { pending: Set<unknown> } } }).role.transport;
+    await until(() => transport.pending.size === 1);
     server.refuseNewConnections = true;
     await socket.write(upgradeRequest().request);
     await socket.closedPromise;

@@ -15,7 +15,7 @@ import { ScenePacketProcessor } from '../../../src/multiplayer/scene/scene-packe
 import { SceneRpcSender } from '../../../src/multiplayer/scene/scene-rpc-sender.js';
 import type { NodeEntry, SceneServerEvents } from '../../../src/multiplayer/scene/scene-server-types.js';
 import { WebSocketMultiplayerPeer } from '../../../src/multiplayer/websocket-multiplayer-peer.js';
-import { record, until } from '../support/events.js';
+import { nextEvent, record, until } from '../support/events.js';
 import { hex, RawClient } from '../support/raw-client.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -106,8 +106,10 @@ describe('SceneMultiplayerServer authentication API', () => {
 
     const b = await join(url);
     await until(() => scene.getAuthenticatingPeers().includes(b.id));
+    // The scene listened first, so it has processed the packet when this listener hears of it.
+    const processed = nextEvent(peer, 'peerPacket');
     b.raw.send(encodeAuth()); // the client completes first
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await processed;
     expect(scene.sendAuth(b.id, hex('2a'))).toBe(GodotError.ERR_FILE_CANT_WRITE);
     expect(scene.lastError?.message).toMatch(/remote peer already completed/);
     const connected = record<[number]>(scene, 'peerConnected');
