@@ -9,7 +9,7 @@ import { GodotError, ReadyState, WebSocketPeer, WriteMode } from '../../src/inde
 import { closedPromise, listenTcp, nextPacket } from './support/loopback.js';
 import { nextEvent } from './support/waiting.js';
 
-const injection = vi.hoisted(() => ({ failDeflate: false }));
+const injection = vi.hoisted(() => ({ failDeflate: false, message: 'zlib ran out of memory (injected)' }));
 
 vi.mock('node:zlib', async (importOriginal) => {
   const zlib = await importOriginal<typeof import('node:zlib')>();
@@ -20,7 +20,7 @@ vi.mock('node:zlib', async (importOriginal) => {
       if (injection.failDeflate) {
         const write = stream.write.bind(stream);
         stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-          process.nextTick(() => stream.destroy(new Error('zlib ran out of memory (injected)')));
+          process.nextTick(() => stream.destroy(new Error(injection.message)));
           return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
         }) as typeof stream.write;
       }
@@ -32,6 +32,7 @@ vi.mock('node:zlib', async (importOriginal) => {
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   injection.failDeflate = false;
+  injection.message = 'zlib ran out of memory (injected)';
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
@@ -76,5 +77,18 @@ describe('a failing deflate', () => {
     // The first pair, made before the failure, still compresses.
     client.send(Buffer.from('still fine'), WriteMode.TEXT);
     expect((await nextPacket(server))[0].toString()).toBe('still fine');
+  });
+
+  it('cuts a long failure reason to the 123 bytes a close frame holds, on a character boundary', async () => {
+    injection.failDeflate = true;
+    // 'é' is 2 bytes in UTF-8: the 30-byte prefix plus 46 of them is 122 bytes, a 47th would pass 123.
+    injection.message = 'é'.repeat(100);
+    const { client, server } = await deflatePair();
+    const closeRequest = nextEvent<[number, string]>(server, 'closeRequest');
+    client.send(Buffer.from('doomed '.repeat(50)), WriteMode.TEXT);
+    const [code, reason] = await closeRequest;
+    expect(code).toBe(1011);
+    expect(reason).toBe(`Compressing a message failed: ${'é'.repeat(46)}`);
+    expect(Buffer.byteLength(reason)).toBe(122);
   });
 });
