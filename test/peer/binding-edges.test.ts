@@ -3,11 +3,13 @@
 // open, Godot 3's NUL after a close reason is dropped, and calls on a peer in
 // the wrong state answer as documented.
 
+import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GodotError, ReadyState, WebSocketPeer } from '../../src/index.js';
+import { GodotError, ReadyState, WebSocketPeer, WriteMode } from '../../src/index.js';
+import { DEFAULT_PEER_OPTIONS } from '../../src/peer/peer-options.js';
 import { closedPromise, listenTcp, nextPacket, openPeerPair, type PeerPair, type TcpListener } from './support/loopback.js';
-import { rawWebSocketClient, type RawSocket } from './support/raw-socket.js';
+import { RawSocket, rawWebSocketClient, upgradeRequest } from './support/raw-socket.js';
 import { nextEvent, sleep, waitUntil } from './support/waiting.js';
 import { clientFrame, Op } from './support/wire.js';
 
@@ -96,5 +98,85 @@ describe('calls in the wrong state', () => {
     expect(client.ping('hi')).toBe(GodotError.FAILED);
     expect(client.lastError).toEqual({ code: GodotError.FAILED, message: 'The connection is not open' });
     await expect(client.flushed()).resolves.toBeUndefined();
+  });
+});
+
+describe('settings changed while open', () => {
+  it('a lower inboundBufferSize applies to the open connection: a larger message then fails it with 1009', async () => {
+    const { client, server } = await pair();
+    client.sendText('x'.repeat(200));
+    expect((await nextPacket(server))[0].length).toBe(200);
+    server.inboundBufferSize = 100;
+    const closed = closedPromise(server);
+    client.sendText('y'.repeat(200));
+    await closed;
+    expect(server.getCloseCode()).toBe(1009);
+  });
+});
+
+describe('flushed()', () => {
+  it('resolves when the connection is dropped with bytes still unwritten', async () => {
+    // A server that never reads: the client's bytes pile up in its buffer.
+    const listener = await listenTcp((socket: Socket) => {
+      socket.once('data', (head: Buffer) => {
+        const key = /Sec-WebSocket-Key: (.+)\r\n/i.exec(head.toString('latin1'))![1]!;
+        const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+        socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+        socket.pause();
+      });
+    });
+    cleanups.push(() => listener.close());
+    const client = new WebSocketPeer();
+    client.outboundBufferSize = 64 << 20;
+    cleanups.push(() => client.close(-1));
+    expect(await client.connectToUrl(`ws://127.0.0.1:${listener.port}/`)).toBe(GodotError.OK);
+    const chunk = Buffer.alloc(1 << 20, 7);
+    for (let i = 0; i < 32; i++) expect(client.send(chunk, WriteMode.BINARY)).toBe(GodotError.OK);
+    let done = false;
+    const flushed = client.flushed().then(() => (done = true));
+    await sleep(100);
+    expect(client.getCurrentOutboundBufferedAmount()).toBeGreaterThan(0);
+    expect(done).toBe(false);
+    client.close(-1);
+    await flushed;
+    expect(client.getCurrentOutboundBufferedAmount()).toBe(0);
+  });
+});
+
+describe('handshake pieces', () => {
+  it('a client reads a 101 that arrives in two pieces', async () => {
+    const listener = await listenTcp((socket: Socket) => {
+      socket.once('data', (head: Buffer) => {
+        const key = /Sec-WebSocket-Key: (.+)\r\n/i.exec(head.toString('latin1'))![1]!;
+        const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+        const answer = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`;
+        socket.write(answer.slice(0, 40));
+        setTimeout(() => socket.write(answer.slice(40)), 50);
+      });
+    });
+    cleanups.push(() => listener.close());
+    const client = new WebSocketPeer();
+    cleanups.push(() => client.close(-1));
+    expect(await client.connectToUrl(`ws://127.0.0.1:${listener.port}/`)).toBe(GodotError.OK);
+    expect(client.getReadyState()).toBe(ReadyState.OPEN);
+  });
+
+  it('an admission check that throws something other than an Error refuses with 500 naming it', async () => {
+    const peer = new WebSocketPeer({
+      ...DEFAULT_PEER_OPTIONS,
+      admit: () => {
+        throw 'no such token';
+      },
+    });
+    let result!: Promise<GodotError>;
+    const listener = await listenTcp((socket: Socket) => (result = peer.acceptStream(socket)));
+    cleanups.push(() => listener.close());
+    const raw = await RawSocket.connect(listener.port);
+    cleanups.push(() => raw.destroy());
+    await raw.write(upgradeRequest().request);
+    const head = await raw.readHead(true);
+    expect(head.status).toBe(500);
+    expect(await result).toBe(GodotError.ERR_INVALID_DATA);
+    expect(peer.lastError?.message).toBe('Handshake refused with 500: the admission check failed: no such token');
   });
 });
