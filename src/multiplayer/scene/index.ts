@@ -42,3 +42,14 @@ export {
   type Godot3RemoteCall,
   type Godot3Node,
 } from './godot3-api-packet.js';
+export {
+  Godot3MultiplayerServer,
+  type Godot3MultiplayerServerOptions,
+  type Godot3MultiplayerServerEvents,
+  type Godot3ApiPeer,
+  type Godot3RpcHandler,
+  type Godot3PropertyHandler,
+  type Godot3RpcMode,
+} from './godot3-multiplayer-server.js';
+export { canCallMode, shouldCallLocal, GODOT3_RPC_MODES } from './godot3-rpc-mode.js';
+export { Godot3PathCache } from './godot3-path-cache.js';
