@@ -84,12 +84,22 @@ export interface VarClientConfig {
   readonly expect?: number;
 }
 
+/** project/authority_client.gd: a game client whose authority is a Node Godot3MultiplayerServer. */
+export interface AuthorityClientConfig {
+  readonly url: string;
+  readonly name: string;
+  /** Close the connection mid-game (300 ms after the welcome rpc and the score rset arrived). */
+  readonly leave?: boolean;
+  readonly timeoutMs?: number;
+}
+
 export interface GodotRoleConfigs {
   readonly 'raw-client': RawClientConfig;
   readonly 'raw-server': RawServerConfig;
   readonly 'mp-server': MpServerConfig;
   readonly 'mp-client': MpClientConfig;
   readonly 'var-client': VarClientConfig;
+  readonly 'authority-client': AuthorityClientConfig;
 }
 
 export type GodotRole = keyof GodotRoleConfigs;

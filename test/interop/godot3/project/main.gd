@@ -9,6 +9,7 @@ const ROLE_SCRIPTS = {
 	"mp-server": "res://mp_peer.gd",
 	"mp-client": "res://mp_peer.gd",
 	"var-client": "res://var_client.gd",
+	"authority-client": "res://authority_client.gd",
 }
 
 
