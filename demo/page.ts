@@ -49,6 +49,44 @@ multiplayer.multiplayer_peer = peer</pre>
 client.connect_to_url("<span class="base">ws://127.0.0.1:9080</span>/godot3", PoolStringArray(), true)
 get_tree().network_peer = client</pre>
 </div>
+<div class="endpoint" id="game">
+<h3><code><span class="base">ws://127.0.0.1:9080</span>/game4 · /game3</code><span class="count"><b data-count="game4">-</b> + <b data-count="game3">-</b> playing</span></h3>
+<p>Demo game: a lobby with chat and positions whose server is this Node process (SceneMultiplayerServer, Godot3MultiplayerServer). Godot 4 and Godot 3 players meet in it. The script is the main scene's root, named Main.</p>
+<pre># Godot 4
+extends Node
+
+func _ready() -&gt; void:
+	var peer := WebSocketMultiplayerPeer.new()
+	peer.create_client("<span class="base">ws://127.0.0.1:9080</span>/game4")
+	multiplayer.multiplayer_peer = peer
+	multiplayer.connected_to_server.connect(func(): join.rpc_id(1, "ada"))
+	# later: say.rpc_id(1, "hi"), move.rpc_id(1, Vector2(3, 4))
+
+@rpc("any_peer") func join(player_name: String) -&gt; void: pass
+@rpc("any_peer") func say(text: String) -&gt; void: pass
+@rpc("any_peer") func move(to: Vector2) -&gt; void: pass
+@rpc func chat(from_name: String, text: String) -&gt; void: print(from_name, ": ", text)
+@rpc func lobby(players: Array) -&gt; void: print("players: ", players)
+@rpc func moved(player_name: String, to: Vector2) -&gt; void: pass</pre>
+<pre># Godot 3
+extends Node
+
+remote var position = Vector2()
+
+func _ready():
+	var client = WebSocketClient.new()
+	client.connect_to_url("<span class="base">ws://127.0.0.1:9080</span>/game3", PoolStringArray(), true)
+	get_tree().network_peer = client
+	get_tree().connect("connected_to_server", self, "_joined")
+
+func _joined():
+	rpc_id(1, "join", "bob")
+	# later: rpc_id(1, "say", "hi"), rset_id(1, "position", Vector2(3, 4))
+
+puppet func chat(from_name, text): print(from_name, ": ", text)
+puppet func lobby(players): print("players: ", players)
+puppet func moved(player_name, to): pass</pre>
+</div>
 
 <script>
 const $ = (id) => document.getElementById(id);
