@@ -93,6 +93,15 @@ export interface AuthorityClientConfig {
   readonly timeoutMs?: number;
 }
 
+/** project/demo_game_client.gd: a player of the npm start demo game (/game3), the node /root/Main. */
+export interface GameClientConfig {
+  readonly url: string;
+  readonly name: string;
+  /** The other player's name: the run ends once that player's chat and move arrived. */
+  readonly other: string;
+  readonly timeoutMs?: number;
+}
+
 export interface GodotRoleConfigs {
   readonly 'raw-client': RawClientConfig;
   readonly 'raw-server': RawServerConfig;
@@ -100,6 +109,7 @@ export interface GodotRoleConfigs {
   readonly 'mp-client': MpClientConfig;
   readonly 'var-client': VarClientConfig;
   readonly 'authority-client': AuthorityClientConfig;
+  readonly 'game-client': GameClientConfig;
 }
 
 export type GodotRole = keyof GodotRoleConfigs;
