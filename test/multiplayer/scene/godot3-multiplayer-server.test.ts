@@ -130,6 +130,29 @@ describe('Godot3MultiplayerServer: packets from clients', () => {
   });
 });
 
+describe('Godot3MultiplayerServer: fuzz with well-formed packets', () => {
+  it('each rpc or rset packet either runs exactly one handler or counts as exactly one drop', () => {
+    peer.receive(A, hex('02', int32(5), cstr('Main')));
+    peer.take();
+    const members = ['submit', 'report', 'follow', 'shout', 'speed', 'locked', 'nope'];
+    const value = fc.oneof(fc.boolean(), fc.integer(), fc.string(), fc.constant(null), fc.double({ noNaN: true }).map((x) => new Vector2(x, 1)));
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.constantFrom(...members),
+        fc.oneof(fc.constant({ id: 5 }), fc.constant({ id: 6 }), fc.constantFrom({ path: 'Main' }, { path: '/root/Main' }, { path: 'Other' })),
+        fc.array(value, { minLength: 1, maxLength: 4 }),
+        (set, name, node, args) => {
+          const before = calls.length + game.droppedPacketCount;
+          peer.receive(A, encodeGodot3RemoteCall({ set, node, name, args: set ? args.slice(0, 1) : args }));
+          expect(calls.length + game.droppedPacketCount).toBe(before + 1);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('Godot3MultiplayerServer: calls to clients', () => {
   it('announces the path, sends by path until confirmed, then by cache id to all at once', () => {
     expect(game.rpc(A, '/root/Main', 'welcome', 'hi', 3)).toBe(GodotError.OK);
