@@ -20,6 +20,8 @@ export interface Godot3ApiPeer {
   getConnectionStatus(): ConnectionStatus;
   isServer(): boolean;
   readonly lastError: { readonly message: string } | null;
+  /** The peer's own allow_object_decoding; Godot 3 allows objects when either the API or the peer does. */
+  readonly allowObjectDecoding?: boolean;
 }
 
 export type Godot3RpcHandler = (senderId: number, ...args: Variant[]) => void;

@@ -15,7 +15,7 @@ export type { Godot3ApiPeer, Godot3MultiplayerServerEvents, Godot3PropertyHandle
 export type { Godot3RpcMode } from './godot3-rpc-mode.js';
 
 export interface Godot3MultiplayerServerOptions {
-  /** MultiplayerAPI's allow_object_decoding: full objects in rpc arguments and rset values. Default false. */
+  /** MultiplayerAPI's allow_object_decoding: full objects in rpc arguments and rset values (also on when the peer allows them). Default false. */
   allowObjectDecoding?: boolean;
 }
 
@@ -64,7 +64,7 @@ export class Godot3MultiplayerServer extends EventEmitter<Godot3MultiplayerServe
       cache: this.cache,
       sender: this.sender,
       events: this,
-      allowObjects: () => this.allowObjectDecoding,
+      allowObjects: () => this.objectsAllowed(),
     });
     for (const id of peer.getPeerIds()) this.connected.add(id);
     peer.on('peerConnected', this.onPeerConnected);
@@ -186,7 +186,7 @@ export class Godot3MultiplayerServer extends EventEmitter<Godot3MultiplayerServe
     }
     if (skip && !callLocal) return { code: this.fail(GodotError.ERR_INVALID_PARAMETER, `${what} '${name}' on yourself is not allowed by selected mode.`), callLocal };
     if (!skip) {
-      const code = this.sender.sendCall(target, path, set, name, args, this.allowObjectDecoding);
+      const code = this.sender.sendCall(target, path, set, name, args, this.objectsAllowed());
       if (code !== GodotError.OK) return { code, callLocal: false };
     }
     return { code: GodotError.OK, callLocal };
@@ -212,6 +212,11 @@ export class Godot3MultiplayerServer extends EventEmitter<Godot3MultiplayerServe
     } finally {
       this.draining = false;
     }
+  }
+
+  /** `allow_object_decoding || network_peer->is_object_decoding_allowed()`, as MultiplayerAPI checks it. */
+  private objectsAllowed(): boolean {
+    return this.allowObjectDecoding || this.peer.allowObjectDecoding === true;
   }
 
   private isActive(): boolean {

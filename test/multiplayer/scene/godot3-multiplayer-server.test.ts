@@ -8,7 +8,7 @@ import { WebSocketServer } from '../../../src/godot3/websocket-server.js';
 import { encodeGodot3Packet, Godot3PacketType } from '../../../src/multiplayer/godot3-packet.js';
 import { encodeGodot3RemoteCall } from '../../../src/multiplayer/scene/godot3-api-packet.js';
 import { Godot3MultiplayerServer } from '../../../src/multiplayer/scene/godot3-multiplayer-server.js';
-import { GodotFloat, var2bytes, Vector2 } from '../../../src/variant/index.js';
+import { GodotFloat, GodotObject, var2bytes, Vector2 } from '../../../src/variant/index.js';
 import { record, until } from '../support/events.js';
 import { FakeGodot3Peer } from '../support/fake-godot3-peer.js';
 import { hex, RawClient } from '../support/raw-client.js';
@@ -99,6 +99,16 @@ describe('Godot3MultiplayerServer: packets from clients', () => {
     const packets = record<[number, Buffer]>(game, 'peerPacket');
     peer.receive(A, hex('04 0102ff'));
     expect(packets).toEqual([[A, hex('0102ff')]]);
+  });
+
+  it('refuses full objects unless the server or its peer allows object decoding (allow_object_decoding)', () => {
+    const object = new GodotObject('Node', new Map([['a', 1]]));
+    const packet = encodeGodot3RemoteCall({ node: { path: 'Main' }, name: 'submit', args: [object] }, true);
+    peer.receive(A, packet);
+    expect(game.droppedPacketCount).toBe(1);
+    peer.allowObjectDecoding = true;
+    peer.receive(A, packet);
+    expect(calls).toEqual([{ what: 'submit', sender: A, args: [object], remote: A }]);
   });
 
   it('drops bad packets with a reason and a count, never throwing', () => {

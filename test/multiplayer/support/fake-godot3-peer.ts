@@ -11,6 +11,7 @@ export class FakeGodot3Peer extends EventEmitter implements Godot3ApiPeer {
   readonly sent: Array<{ target: number; data: Buffer }> = [];
   readonly peers = new Set<number>();
   lastError: { message: string } | null = null;
+  allowObjectDecoding = false;
   private readonly queue: Array<{ from: number; data: Buffer }> = [];
   private target = 0;
 
