@@ -3,7 +3,8 @@ extends "res://role.gd"
 # A Godot 3 game client whose authority is a Node server (gdws Godot3MultiplayerServer).
 # config: url, name, leave (bool), timeoutMs. The node is /root/Main/Peer on every side.
 #   connected: rpc_id(1, "join", name)
-#   welcome (server -> me): rset("speed", ...) and rpc("chat", name, text) to everyone
+#   welcome (server -> me): rset("speed", ...) and rpc("chat", name, text) to everyone,
+#     send_bytes([1, 2, 3]) and a forged rpc_id(1, "welcome") the server must refuse
 #   leave = true: closes the connection 300 ms after welcome and score arrived (mid-game)
 #   otherwise: finishes when the server calls game_over
 # Every remote call and set is reported with get_rpc_sender_id().
@@ -59,6 +60,8 @@ puppet func welcome(text, players):
 	rset("speed", 1.5)
 	rpc("chat", player_name, "hi from " + player_name)
 	get_tree().multiplayer.send_bytes(PoolByteArray([1, 2, 3]))
+	# welcome is a puppet func: the server (the network master) must refuse it from a client.
+	rpc_id(1, "welcome", "forged", 0)
 	_maybe_leave()
 
 
