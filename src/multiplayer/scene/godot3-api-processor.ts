@@ -10,7 +10,7 @@ import {
 } from './godot3-api-packet.js';
 import type { Godot3ApiSender } from './godot3-api-sender.js';
 import type { Godot3NodeEntry, Godot3ServerEvents } from './godot3-api-types.js';
-import type { Godot3PathCache } from './godot3-path-cache.js';
+import { Godot3PathCache } from './godot3-path-cache.js';
 import { canCallMode } from './godot3-rpc-mode.js';
 import { normalizeNodePath } from './rpc-config.js';
 import { ScenePacketError } from './scene-arguments.js';
@@ -41,7 +41,7 @@ export class Godot3ApiProcessor {
       case Godot3ApiCommand.SIMPLIFY_PATH: {
         const simplify = decodeGodot3SimplifyPath(packet);
         if (simplify instanceof ScenePacketError) return this.drop(from, simplify.message);
-        this.parts.cache.remember(from, simplify.id, simplify.path);
+        if (!this.parts.cache.remember(from, simplify.id, simplify.path)) return this.drop(from, `SIMPLIFY_PATH beyond ${Godot3PathCache.MAX_PATHS_PER_PEER} cached paths for this peer`);
         // Godot echoes the path as the client wrote it: the client looks its cache entry up by that path.
         this.parts.sender.sendTo(from, encodeGodot3ConfirmPath(simplify.path));
         return;

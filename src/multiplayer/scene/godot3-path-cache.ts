@@ -12,16 +12,21 @@ import { normalizeNodePath } from './rpc-config.js';
  * if it confirmed, the full path otherwise; then one packet for all.
  */
 export class Godot3PathCache {
+  /** Paths one peer may announce; Godot sets no limit, but a hostile client must not grow the server's memory without end. */
+  static readonly MAX_PATHS_PER_PEER = 4096;
   private readonly received = new Map<number, Map<number, string>>();
   private nextId = 1;
   private readonly ids = new Map<string, number>();
   /** Per path: peers it was announced to, and whether they confirmed. */
   private readonly sent = new Map<string, Map<number, boolean>>();
 
-  remember(peer: number, id: number, path: string): void {
+  /** Records (or replaces) a SIMPLIFY_PATH; false when the peer already announced MAX_PATHS_PER_PEER other ids. */
+  remember(peer: number, id: number, path: string): boolean {
     let table = this.received.get(peer);
     if (table === undefined) this.received.set(peer, (table = new Map<number, string>()));
+    if (!table.has(id) && table.size >= Godot3PathCache.MAX_PATHS_PER_PEER) return false;
     table.set(id, normalizeNodePath(path));
+    return true;
   }
 
   lookup(peer: number, id: number): string | undefined {

@@ -8,6 +8,7 @@ import { WebSocketServer } from '../../../src/godot3/websocket-server.js';
 import { encodeGodot3Packet, Godot3PacketType } from '../../../src/multiplayer/godot3-packet.js';
 import { encodeGodot3RemoteCall } from '../../../src/multiplayer/scene/godot3-api-packet.js';
 import { Godot3MultiplayerServer } from '../../../src/multiplayer/scene/godot3-multiplayer-server.js';
+import { Godot3PathCache } from '../../../src/multiplayer/scene/godot3-path-cache.js';
 import { GodotFloat, GodotObject, var2bytes, Vector2 } from '../../../src/variant/index.js';
 import { record, until } from '../support/events.js';
 import { FakeGodot3Peer } from '../support/fake-godot3-peer.js';
@@ -124,6 +125,18 @@ describe('Godot3MultiplayerServer: packets from clients', () => {
     expect(dropped.length).toBe(8);
     expect(game.droppedPacketCount).toBe(8);
     expect(calls).toEqual([]);
+  });
+
+  it('caps the paths one client may announce (a hostile client cannot grow the cache without end)', () => {
+    const dropped = record<[number, string]>(game, 'packetDropped');
+    for (let id = 0; id < Godot3PathCache.MAX_PATHS_PER_PEER + 2; id++) peer.receive(A, hex('02', int32(id), cstr(`N${id}`)));
+    expect(dropped.map(([, reason]) => reason)).toEqual([
+      `SIMPLIFY_PATH beyond ${Godot3PathCache.MAX_PATHS_PER_PEER} cached paths for this peer`,
+      `SIMPLIFY_PATH beyond ${Godot3PathCache.MAX_PATHS_PER_PEER} cached paths for this peer`,
+    ]);
+    peer.receive(A, hex('02', int32(0), cstr('Main'))); // replacing a known id is still fine
+    peer.receive(A, hex('00', int32(0), cstr('submit'), '00'));
+    expect(calls.map((call) => call.what)).toEqual(['submit']);
   });
 
   it('fuzz: arbitrary packets never throw, and each one either counts as dropped or is handled', () => {
