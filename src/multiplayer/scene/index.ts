@@ -1,4 +1,5 @@
-// Godot 4 SceneMultiplayer on the server side (issue 17): packet codec, path cache, rpc numbering, the server.
+// The server side of Godot's high-level multiplayer (issue 17): Godot 4 SceneMultiplayer (packet codec, path cache,
+// rpc numbering, SceneMultiplayerServer) and Godot 3 MultiplayerAPI (packet codec, Godot3MultiplayerServer).
 export {
   SceneMultiplayerServer,
   type SceneMultiplayerServerEvents,
