@@ -96,6 +96,18 @@ describe('Godot3MultiplayerServer: packets from clients', () => {
     ]);
   });
 
+  it('a throwing handler fires handlerError and the server carries on', () => {
+    const errors = record<[unknown, number, string]>(game, 'handlerError');
+    game.registerRpc('Main', 'boom', 'remote', () => {
+      throw new Error('boom');
+    });
+    peer.receive(A, encodeGodot3RemoteCall({ node: { path: 'Main' }, name: 'boom', args: [] }));
+    peer.receive(A, encodeGodot3RemoteCall({ node: { path: 'Main' }, name: 'submit', args: [1] }));
+    expect(errors.map(([error, id, what]) => [(error as Error).message, id, what])).toEqual([['boom', A, 'Main:boom']]);
+    expect(calls).toEqual([{ what: 'submit', sender: A, args: [1], remote: A }]);
+    expect(game.getRemoteSenderId()).toBe(0);
+  });
+
   it('emits send_bytes packets as peerPacket', () => {
     const packets = record<[number, Buffer]>(game, 'peerPacket');
     peer.receive(A, hex('04 0102ff'));
