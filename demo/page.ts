@@ -12,7 +12,7 @@ export const demoPage = `<!doctype html>
 body{font:15px/1.45 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}
 h1{margin:0 0 .2em}h2{font-size:1.1em;margin:1.6em 0 .5em}
 code,pre,#log{font:13px/1.4 ui-monospace,monospace}
-pre{background:#f4f4f4;padding:.5em .8em;margin:.5em 0 0;overflow-x:auto}
+pre{background:#f4f4f4;padding:.5em .8em;margin:.5em 0 0;overflow-x:auto;tab-size:4}
 form{display:flex;flex-wrap:wrap;gap:.4em;margin:0 0 .5em}input{flex:1;min-width:12em;font:inherit;padding:.2em .4em}
 #log{white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.6em .8em;min-height:6em;max-height:16em;overflow-y:auto}
 .endpoint{border:1px solid #ddd;border-radius:6px;padding:.6em .8em;margin:.6em 0}
@@ -48,6 +48,48 @@ multiplayer.multiplayer_peer = peer</pre>
 <pre>var client := WebSocketClient.new()
 client.connect_to_url("<span class="base">ws://127.0.0.1:9080</span>/godot3", PoolStringArray(), true)
 get_tree().network_peer = client</pre>
+</div>
+<div class="endpoint" id="game">
+<h3><code><span class="base">ws://127.0.0.1:9080</span>/game4 · /game3</code><span class="count"><b data-count="game4">-</b> + <b data-count="game3">-</b> playing</span></h3>
+<p>Demo game: a lobby with chat and positions whose server is this Node process (SceneMultiplayerServer, Godot3MultiplayerServer), shared by Godot 4 and Godot 3 players. The script goes on the main scene's root, named Main.</p>
+<pre># Godot 4
+extends Node
+
+func _ready() -&gt; void:
+	var peer := WebSocketMultiplayerPeer.new()
+	peer.create_client("<span class="base">ws://127.0.0.1:9080</span>/game4")
+	multiplayer.multiplayer_peer = peer
+	multiplayer.connected_to_server.connect(_joined)
+
+func _joined() -&gt; void:
+	join.rpc_id(1, "ada")
+	# later: say.rpc_id(1, "hi"), move.rpc_id(1, Vector2(3, 4))
+
+@rpc("any_peer") func join(player_name: String) -&gt; void: pass
+@rpc("any_peer") func say(text: String) -&gt; void: pass
+@rpc("any_peer") func move(to: Vector2) -&gt; void: pass
+@rpc func chat(who: String, text: String) -&gt; void: print(who, ": ", text)
+@rpc func lobby(players: Array) -&gt; void: print("players: ", players)
+@rpc func moved(who: String, to: Vector2) -&gt; void: pass</pre>
+<pre># Godot 3
+extends Node
+
+remote var position = Vector2()
+
+func _ready():
+	var client = WebSocketClient.new()
+	var url = "<span class="base">ws://127.0.0.1:9080</span>/game3"
+	client.connect_to_url(url, PoolStringArray(), true)
+	get_tree().network_peer = client
+	get_tree().connect("connected_to_server", self, "_joined")
+
+func _joined():
+	rpc_id(1, "join", "bob")
+	# later: rpc_id(1, "say", "hi"), rset_id(1, "position", Vector2(3, 4))
+
+puppet func chat(who, text): print(who, ": ", text)
+puppet func lobby(players): print("players: ", players)
+puppet func moved(who, to): pass</pre>
 </div>
 
 <script>

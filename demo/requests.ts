@@ -6,6 +6,8 @@ export interface DemoStatus {
   echo: number;
   godot4: number;
   godot3: number;
+  game4: number;
+  game3: number;
 }
 
 /** Plain HTTP paths that are WebSocket endpoints, and what a browser that opens one is told. */
@@ -13,6 +15,8 @@ const WEBSOCKET_PATHS: ReadonlyMap<string, string> = new Map([
   ['/echo', 'the echo'],
   ['/godot4', 'the Godot 4 multiplayer relay'],
   ['/godot3', 'the Godot 3 gd_mp_api relay'],
+  ['/game4', 'the demo game for Godot 4 clients'],
+  ['/game3', 'the demo game for Godot 3 clients'],
 ]);
 
 /**

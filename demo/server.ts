@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { CryptoKey, routeUpgrades, TLSOptions, X509Certificate } from '../src/index.js';
 import { createEchoServer } from './echo.js';
+import { createDemoGame } from './game.js';
 import { listenFailure } from './listen-failure.js';
 import { parseDemoOptions } from './options.js';
 import { PeerCount } from './peer-counts.js';
@@ -13,7 +14,8 @@ import { origin } from './urls.js';
 /**
  * `npm start`: one node:http server on 127.0.0.1:9080 that serves a page at
  * `/` (with live peer counts from `/status`), Godot multiplayer relays at
- * /godot4 and /godot3, and a gdws echo server on every other path. With
+ * /godot4 and /godot3, a small game whose server is this process at /game4
+ * (Godot 4) and /game3 (Godot 3), and a gdws echo server on every other path. With
  * --tls-key and --tls-cert it is a node:https server: https:// and wss://.
  * A bad option or a port in use stops it with one line and exit code 1.
  */
@@ -39,34 +41,48 @@ const scheme = tls === null ? 'http' : 'https';
 const wsScheme = tls === null ? 'ws' : 'wss';
 
 const echo = createEchoServer(deflate);
-const relays = createRelays(rateLimitedLog((line) => console.log(line)));
+const log = rateLimitedLog((line) => console.log(line));
+const relays = createRelays(log);
+const game = createDemoGame(log);
 const echoCount = new PeerCount();
 const godot4Count = new PeerCount();
 const godot3Count = new PeerCount();
+const game4Count = new PeerCount();
+const game3Count = new PeerCount();
 echo.on('clientConnected', echoCount.joined);
 echo.on('clientDisconnected', echoCount.left);
 relays.godot4.on('peerConnected', godot4Count.joined);
 relays.godot4.on('peerDisconnected', godot4Count.left);
 relays.godot3.on('peerConnected', godot3Count.joined);
 relays.godot3.on('peerDisconnected', godot3Count.left);
+game.godot4.on('peerConnected', game4Count.joined);
+game.godot4.on('peerDisconnected', game4Count.left);
+game.godot3.on('peerConnected', game3Count.joined);
+game.godot3.on('peerDisconnected', game3Count.left);
 
-const handleRequest = demoRequests(wsScheme, () => ({ echo: echoCount.size, godot4: godot4Count.size, godot3: godot3Count.size }));
+const handleRequest = demoRequests(wsScheme, () => ({
+  echo: echoCount.size,
+  godot4: godot4Count.size,
+  godot3: godot3Count.size,
+  game4: game4Count.size,
+  game3: game3Count.size,
+}));
 // The TLS stage gets Godot's handshake timeout too (node's default is two minutes).
 const http = tls === null ? createServer(handleRequest) : createHttpsServer({ ...tls, handshakeTimeout: 3000 }, handleRequest);
 // Routing that never throws on a bad request target, and Godot's 3 s limit on request heads.
-routeUpgrades(http, { '/godot4': relays.godot4, '/godot3': relays.godot3 }, { fallback: echo });
+routeUpgrades(http, { '/godot4': relays.godot4, '/godot3': relays.godot3, '/game4': game.godot4, '/game3': game.godot3 }, { fallback: echo });
 
 http.on('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, options.port, host, argv)));
 http.listen(options.port, host, () => {
   const address = http.address();
   const port = address !== null && typeof address === 'object' ? address.port : options.port;
   const base = origin(wsScheme, host, port);
-  console.log(`gdws demo listening on ${origin(scheme, host, port)}/ (echo on ${base}/<any path>, Godot 4 multiplayer relay on ${base}/godot4, Godot 3 gd_mp_api relay on ${base}/godot3)${deflate ? ', permessage-deflate on' : ''}`);
+  console.log(`gdws demo listening on ${origin(scheme, host, port)}/ (echo on ${base}/<any path>, Godot 4 multiplayer relay on ${base}/godot4, Godot 3 gd_mp_api relay on ${base}/godot3, game server on ${base}/game4 and ${base}/game3)${deflate ? ', permessage-deflate on' : ''}`);
 });
 
 function shutdown(): void {
   http.close();
-  void Promise.all([echo.stop(), relays.close()]).then(() => process.exit(0));
+  void Promise.all([echo.stop(), relays.close(), game.close()]).then(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 }
 process.on('SIGINT', shutdown);

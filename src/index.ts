@@ -36,6 +36,13 @@ export {
   type RpcConfig,
   type RpcHandler,
   type AuthCallback,
+  Godot3MultiplayerServer,
+  Godot3ApiCommand,
+  type Godot3MultiplayerServerEvents,
+  type Godot3MultiplayerServerOptions,
+  type Godot3RpcMode,
+  type Godot3RpcHandler,
+  type Godot3PropertyHandler,
   type WebSocketMultiplayerPeerEvents,
   type MultiplayerPeerEvents,
 } from './multiplayer/index.js';

@@ -41,6 +41,9 @@ describe('the demo page in chromium', () => {
       expect(await page.locator('#godot4 pre').innerText()).toContain(`peer.create_client("${base}/godot4")\nmultiplayer.multiplayer_peer = peer`);
       expect(await page.locator('#godot3').innerText()).toContain('gd_mp_api');
       expect(await page.locator('#godot3 pre').innerText()).toContain(`client.connect_to_url("${base}/godot3", PoolStringArray(), true)\nget_tree().network_peer = client`);
+      expect(await page.locator('#game pre').first().innerText()).toContain(`peer.create_client("${base}/game4")`);
+      expect(await page.locator('#game pre').last().innerText()).toContain(`var url = "${base}/game3"`);
+      expect(await page.locator('[data-count="game4"]').innerText()).toBe('0');
 
       // The page's own socket is the echo's one peer.
       await expect.poll(() => logText(page)).toContain('open');

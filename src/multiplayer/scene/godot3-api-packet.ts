@@ -1,8 +1,7 @@
 /**
  * Godot 3's MultiplayerAPI packets (core/io/multiplayer_api.cpp, 3.2), the
  * payload of `gd_mp_api` data packets after their 9-byte header. Pure
- * encode/decode, the groundwork for a Godot 3 authority (rpc/rset); the
- * server side itself is not built yet.
+ * encode/decode; Godot3MultiplayerServer (godot3-multiplayer-server.ts) uses it.
  *
  * | command          | layout                                                                  |
  * | ---------------- | ----------------------------------------------------------------------- |

@@ -1,4 +1,5 @@
-// Godot 4 SceneMultiplayer on the server side (issue 17): packet codec, path cache, rpc numbering, the server.
+// The server side of Godot's high-level multiplayer (issue 17): Godot 4 SceneMultiplayer (packet codec, path cache,
+// rpc numbering, SceneMultiplayerServer) and Godot 3 MultiplayerAPI (packet codec, Godot3MultiplayerServer).
 export {
   SceneMultiplayerServer,
   type SceneMultiplayerServerEvents,
@@ -42,3 +43,14 @@ export {
   type Godot3RemoteCall,
   type Godot3Node,
 } from './godot3-api-packet.js';
+export {
+  Godot3MultiplayerServer,
+  type Godot3MultiplayerServerOptions,
+  type Godot3MultiplayerServerEvents,
+  type Godot3ApiPeer,
+  type Godot3RpcHandler,
+  type Godot3PropertyHandler,
+  type Godot3RpcMode,
+} from './godot3-multiplayer-server.js';
+export { canCallMode, shouldCallLocal, GODOT3_RPC_MODES } from './godot3-rpc-mode.js';
+export { Godot3PathCache } from './godot3-path-cache.js';

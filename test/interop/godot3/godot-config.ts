@@ -84,12 +84,32 @@ export interface VarClientConfig {
   readonly expect?: number;
 }
 
+/** project/authority_client.gd: a game client whose authority is a Node Godot3MultiplayerServer. */
+export interface AuthorityClientConfig {
+  readonly url: string;
+  readonly name: string;
+  /** Close the connection mid-game (300 ms after the welcome rpc and the score rset arrived). */
+  readonly leave?: boolean;
+  readonly timeoutMs?: number;
+}
+
+/** project/demo_game_client.gd: a player of the npm start demo game (/game3), the node /root/Main. */
+export interface GameClientConfig {
+  readonly url: string;
+  readonly name: string;
+  /** The other player's name: the run ends once that player's chat and move arrived. */
+  readonly other: string;
+  readonly timeoutMs?: number;
+}
+
 export interface GodotRoleConfigs {
   readonly 'raw-client': RawClientConfig;
   readonly 'raw-server': RawServerConfig;
   readonly 'mp-server': MpServerConfig;
   readonly 'mp-client': MpClientConfig;
   readonly 'var-client': VarClientConfig;
+  readonly 'authority-client': AuthorityClientConfig;
+  readonly 'game-client': GameClientConfig;
 }
 
 export type GodotRole = keyof GodotRoleConfigs;

@@ -1,7 +1,7 @@
 extends Node
 
 # Command line (after "--"): <role> [<JSON config>]
-# The role node is always named "Peer" so that rpc paths match on every process.
+# The role node is named "Peer" so that rpc paths match on every process (game-client: "Main").
 
 const ROLE_SCRIPTS = {
 	"raw-client": "res://raw_client.gd",
@@ -9,6 +9,8 @@ const ROLE_SCRIPTS = {
 	"mp-server": "res://mp_peer.gd",
 	"mp-client": "res://mp_peer.gd",
 	"var-client": "res://var_client.gd",
+	"authority-client": "res://authority_client.gd",
+	"game-client": "res://demo_game_client.gd",
 }
 
 
@@ -27,6 +29,13 @@ func _ready():
 			return
 		config = parsed.result
 	var role = load(ROLE_SCRIPTS[args[0]]).new()
+	if args[0] == "game-client":
+		# The demo game's node is /root/Main: this node steps aside and the role takes its name.
+		name = "Launcher"
+		role.name = "Main"
+		get_tree().root.call_deferred("add_child", role)
+		role.call_deferred("start", args[0], config)
+		return
 	role.name = "Peer"
 	add_child(role)
 	role.start(args[0], config)
