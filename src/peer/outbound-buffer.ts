@@ -1,9 +1,12 @@
 import { frameHeaderLength, maskInto, writeFrameHeader } from '../frame/index.js';
 import { MAX_SLAB_FRAME, type EncodeSlab } from './encode-slab.js';
 
-/** Where an OutboundBuffer sends its bytes. */
+/**
+ * The I/O layer an OutboundBuffer works for. The buffer never writes: it
+ * signals, and the I/O layer takes its output (`takeBatch`) and writes it.
+ */
 export interface OutboundTransport {
-  /** Called when the buffer goes from empty to non-empty: arrange for `flush()` soon. */
+  /** The buffer went from empty to non-empty: take its output soon (once per turn). */
   scheduleFlush(): void;
   /**
    * Whether a batch should leave every EARLY_FLUSH_FRAMES frames rather than
@@ -13,8 +16,14 @@ export interface OutboundTransport {
   flushEarly(): boolean;
   /** The slab small frames are encoded into (the I/O layer's, shared by its connections). */
   readonly slab: EncodeSlab;
-  /** Writes a batch in order; `written` runs once the kernel has all of it (or the write failed). */
-  writeBatch(chunks: Buffer[], written: () => void): void;
+  /** Enough is buffered to leave now: take `buffer`'s output at once. */
+  outputDue(buffer: OutboundBuffer): void;
+}
+
+/** Frames ready to write, in order; call `written` once the kernel has all of them (or the write failed). */
+export interface OutboundBatch {
+  chunks: Buffer[];
+  written: () => void;
 }
 
 /** Payloads up to this size are copied into the frame, so the caller may reuse its buffer at once. */
@@ -128,12 +137,17 @@ export class OutboundBuffer {
     if (this.pendingBytes >= FLUSH_AT_BYTES || (++this.framesSinceFlush >= EARLY_FLUSH_FRAMES && this.transport.flushEarly())) this.flush();
   }
 
-  /** Hands everything buffered to the transport in one batch. */
+  /** Asks the I/O layer to take the output now (it calls `takeBatch`). */
   flush(): void {
+    this.transport.outputDue(this);
+  }
+
+  /** Everything buffered, as one batch for the I/O layer to write; null when nothing waits. */
+  takeBatch(): OutboundBatch | null {
     this.framesSinceFlush = 0;
     this.closeSlab();
     const chunks = this.chunks;
-    if (chunks === null) return;
+    if (chunks === null) return null;
     this.chunks = null;
     const bytes = this.pendingBytes;
     const messages = this.pendingMessages;
@@ -142,12 +156,13 @@ export class OutboundBuffer {
     this.inFlightBytes += bytes;
     this.inFlightMessages += messages;
     const generation = this.generation;
-    this.transport.writeBatch(chunks, () => {
+    const written = (): void => {
       if (generation !== this.generation) return;
       this.inFlightBytes -= bytes;
       this.inFlightMessages -= messages;
       if (this.drainWaiters !== null) this.wakeDrainWaiters(false);
-    });
+    };
+    return { chunks, written };
   }
 
   private wakeDrainWaiters(all: boolean): void {

@@ -159,16 +159,18 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
     this.io.flushes.schedule(this);
   }
 
+  /** Takes the protocol core's output and writes it (from the flush scheduler, or when the core says it is due). */
   flushNow(): void {
-    this.outbound?.flush();
+    const batch = this.outbound?.takeBatch();
+    if (batch) writeChunks(this.socket, batch.chunks, batch.written);
+  }
+
+  outputDue(): void {
+    this.flushNow();
   }
 
   flushEarly(): boolean {
     return this.io.flushes.servingOneConnection();
-  }
-
-  writeBatch(chunks: Buffer[], written: () => void): void {
-    writeChunks(this.socket, chunks, written);
   }
 
   /** Socket bytes, from the shared socket listener. */
@@ -229,7 +231,7 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
   private endTransport(): void {
     const socket = this.socket;
     if (socket === null) return;
-    this.outbound?.flush();
+    this.flushNow();
     if (this.isServerSide || this.connection?.closeReceived !== true) socket.end();
     // A client waits for the server to close TCP first (RFC 6455 section 7.1.1), within the timeout.
     this.armCloseTimer();
@@ -276,7 +278,7 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
   remoteEnded(): void {
     const socket = this.socket;
     if (socket !== null && !socket.writableEnded) {
-      this.outbound?.flush();
+      this.flushNow();
       socket.end();
     }
   }

@@ -16,7 +16,7 @@ function buffer(masked = false) {
 
 describe('OutboundBuffer', () => {
   describe('batching', () => {
-    it('asks for one flush and hands many frames over in one writeBatch', () => {
+    it('asks for one flush and hands many frames over in one batch', () => {
       const { transport, out } = buffer();
       for (let i = 0; i < 500; i++) out.addFrame(true, 0, Op.BINARY, Buffer.from(`message ${i}`), true);
       out.addFrame(true, 0, Op.PING, Buffer.from('p'), false);

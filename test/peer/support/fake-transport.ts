@@ -1,4 +1,4 @@
-import type { OutboundTransport } from '../../../src/peer/index.js';
+import type { OutboundBuffer, OutboundTransport } from '../../../src/peer/index.js';
 import { EncodeSlab } from '../../../src/peer/encode-slab.js';
 import { FrameParser, type WireFrame } from '../../conformance/driver/frame-parser.js';
 
@@ -29,8 +29,10 @@ export class FakeTransport implements OutboundTransport {
     return this.early;
   }
 
-  writeBatch(chunks: Buffer[], written: () => void): void {
-    this.batches.push({ chunks, snapshot: Buffer.concat(chunks), written });
+  /** Takes the batch at once, as the I/O layer does. */
+  outputDue(buffer: OutboundBuffer): void {
+    const batch = buffer.takeBatch();
+    if (batch !== null) this.batches.push({ chunks: batch.chunks, snapshot: Buffer.concat(batch.chunks), written: batch.written });
   }
 
   /** Completes every write handed over so far, as the kernel taking the bytes would. */
