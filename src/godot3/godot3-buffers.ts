@@ -23,6 +23,22 @@ export function godot3BufferLimits(inputBufferSizeKb: number, inputMaxPackets: n
   };
 }
 
+/** Applies `setBuffers` to `target`'s settings; returns the error to record, or null. */
+export function applyGodot3Buffers(
+  target: Godot3BufferLimits,
+  inputBufferSizeKb: number,
+  inputMaxPackets: number,
+  outputBufferSizeKb: number,
+  outputMaxPackets: number,
+): { error: GodotError; message: string } | null {
+  const limits = godot3BufferLimits(inputBufferSizeKb, inputMaxPackets, outputBufferSizeKb, outputMaxPackets);
+  if ('error' in limits) return limits;
+  target.inboundBufferSize = limits.inboundBufferSize;
+  target.outboundBufferSize = limits.outboundBufferSize;
+  target.maxQueuedPackets = limits.maxQueuedPackets;
+  return null;
+}
+
 function powerOfTwoAtLeast(value: number): number {
   let power = 1;
   while (power < value) power *= 2;

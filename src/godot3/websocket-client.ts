@@ -7,7 +7,7 @@ import type { CertificateSource } from '../peer/tls-material.js';
 import { TLSOptions } from '../peer/tls-options.js';
 import { WebSocketPeer, type PeerObserver } from '../peer/websocket-peer.js';
 import { SERVER_PEER_ID } from '../server/peer-id.js';
-import { godot3BufferLimits, NOT_MULTIPLAYER } from './godot3-buffers.js';
+import { applyGodot3Buffers, NOT_MULTIPLAYER } from './godot3-buffers.js';
 
 export interface WebSocketClientEvents {
   connectionEstablished: [protocol: string];
@@ -84,12 +84,8 @@ export class WebSocketClient extends MultiplayerPeerBase<WebSocketClientEvents> 
 
   /** Godot 3's buffer settings for connections opened from now on (see godot3BufferLimits). */
   setBuffers(inputBufferSizeKb: number, inputMaxPackets: number, outputBufferSizeKb: number, outputMaxPackets: number): GodotError {
-    const limits = godot3BufferLimits(inputBufferSizeKb, inputMaxPackets, outputBufferSizeKb, outputMaxPackets);
-    if ('error' in limits) return this.recordError(limits.error, limits.message);
-    this.inboundBufferSize = limits.inboundBufferSize;
-    this.outboundBufferSize = limits.outboundBufferSize;
-    this.maxQueuedPackets = limits.maxQueuedPackets;
-    return GodotError.OK;
+    const failure = applyGodot3Buffers(this, inputBufferSizeKb, inputMaxPackets, outputBufferSizeKb, outputMaxPackets);
+    return failure === null ? GodotError.OK : this.recordError(failure.error, failure.message);
   }
 
   /**

@@ -10,7 +10,7 @@ import { TLSOptions } from '../peer/tls-options.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
 import { SERVER_PEER_ID } from '../server/peer-id.js';
 import { PeerServer, type PeerServerObserver } from '../server/peer-server.js';
-import { godot3BufferLimits, NOT_MULTIPLAYER } from './godot3-buffers.js';
+import { applyGodot3Buffers, NOT_MULTIPLAYER } from './godot3-buffers.js';
 
 export interface WebSocketServerEvents {
   clientConnected: [id: number, protocol: string];
@@ -99,12 +99,8 @@ export class WebSocketServer extends MultiplayerPeerBase<WebSocketServerEvents> 
 
   /** Godot 3's buffer settings for connections opened from now on (see godot3BufferLimits). */
   setBuffers(inputBufferSizeKb: number, inputMaxPackets: number, outputBufferSizeKb: number, outputMaxPackets: number): GodotError {
-    const limits = godot3BufferLimits(inputBufferSizeKb, inputMaxPackets, outputBufferSizeKb, outputMaxPackets);
-    if ('error' in limits) return this.recordError(limits.error, limits.message);
-    this.inboundBufferSize = limits.inboundBufferSize;
-    this.outboundBufferSize = limits.outboundBufferSize;
-    this.maxQueuedPackets = limits.maxQueuedPackets;
-    return GodotError.OK;
+    const failure = applyGodot3Buffers(this, inputBufferSizeKb, inputMaxPackets, outputBufferSizeKb, outputMaxPackets);
+    return failure === null ? GodotError.OK : this.recordError(failure.error, failure.message);
   }
 
   /**

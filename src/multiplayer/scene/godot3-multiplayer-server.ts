@@ -10,6 +10,7 @@ import type { Godot3ApiPeer, Godot3MultiplayerServerEvents, Godot3NodeEntry, God
 import { Godot3PathCache } from './godot3-path-cache.js';
 import { GODOT3_RPC_MODES, shouldCallLocal, type Godot3RpcMode } from './godot3-rpc-mode.js';
 import { normalizeNodePath } from './rpc-config.js';
+import { PacketDrain } from './packet-drain.js';
 
 export type { Godot3ApiPeer, Godot3MultiplayerServerEvents, Godot3PropertyHandler, Godot3RpcHandler } from './godot3-api-types.js';
 export type { Godot3RpcMode } from './godot3-rpc-mode.js';
@@ -38,7 +39,7 @@ export class Godot3MultiplayerServer extends EventEmitter<Godot3MultiplayerServe
   private readonly cache = new Godot3PathCache();
   private readonly sender: Godot3ApiSender;
   private readonly processor: Godot3ApiProcessor;
-  private draining = false;
+  private readonly drainer: PacketDrain;
   private attached = true;
 
   private readonly onPeerConnected = (id: number): void => {
@@ -66,6 +67,7 @@ export class Godot3MultiplayerServer extends EventEmitter<Godot3MultiplayerServe
       events: this,
       allowObjects: () => this.objectsAllowed(),
     });
+    this.drainer = new PacketDrain(peer, (from, packet) => this.processor.process(from, packet));
     for (const id of peer.getPeerIds()) this.connected.add(id);
     peer.on('peerConnected', this.onPeerConnected);
     peer.on('peerDisconnected', this.onPeerDisconnected);
@@ -202,17 +204,9 @@ export class Godot3MultiplayerServer extends EventEmitter<Godot3MultiplayerServe
 
   /** Reads every waiting packet; re-entry from a handler is ignored, the running loop picks the rest up. */
   private drain(): void {
-    if (this.draining || !this.attached) return;
-    this.draining = true;
-    try {
-      while (this.attached && this.peer.getAvailablePacketCount() > 0) {
-        const from = this.peer.getPacketPeer();
-        this.processor.process(from, this.peer.getPacket());
-      }
-    } finally {
-      this.draining = false;
-    }
+    this.drainer.run(() => this.attached);
   }
+
 
   /** `allow_object_decoding || network_peer->is_object_decoding_allowed()`, as MultiplayerAPI checks it. */
   private objectsAllowed(): boolean {

@@ -12,6 +12,7 @@ import { encodeAuth, encodeRaw } from './scene-packet.js';
 import { ScenePacketProcessor } from './scene-packet-processor.js';
 import { SceneRpcSender } from './scene-rpc-sender.js';
 import type { AuthCallback, NodeEntry, RpcHandler, SceneMultiplayerServerEvents } from './scene-server-types.js';
+import { PacketDrain } from './packet-drain.js';
 
 // Re-exported so the public names keep coming from this module (index.ts and users' deep imports).
 export type { AuthCallback, RpcHandler, SceneMultiplayerServerEvents } from './scene-server-types.js';
@@ -48,7 +49,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   private readonly sessions: PeerSessions;
   private readonly sender: SceneRpcSender;
   private readonly processor: ScenePacketProcessor;
-  private draining = false;
+  private readonly drainer: PacketDrain;
   private attached = true;
 
   private readonly onPeerConnected = (id: number): void => this.sessions.add(id);
@@ -70,6 +71,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
       events: this,
       allowObjects: () => this.allowObjectDecoding,
     });
+    this.drainer = new PacketDrain(peer, (from, packet) => this.processor.process(from, packet));
     this.allowObjectDecoding = options.allowObjectDecoding ?? false;
     if (options.authTimeout !== undefined) this.authTimeout = options.authTimeout;
     this.authCallback = options.authCallback ?? null;
@@ -231,17 +233,9 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 
   /** Reads every packet the peer holds; re-entry (a handler that makes the peer poll) is ignored, the running loop picks the rest up. */
   private drain(): void {
-    if (this.draining || !this.attached) return;
-    this.draining = true;
-    try {
-      while (this.attached && this.peer.getAvailablePacketCount() > 0) {
-        const from = this.peer.getPacketPeer();
-        this.processor.process(from, this.peer.getPacket());
-      }
-    } finally {
-      this.draining = false;
-    }
+    this.drainer.run(() => this.attached);
   }
+
 
   private isActive(): boolean {
     return this.attached && this.peer.isServer() && this.peer.getConnectionStatus() === ConnectionStatus.CONNECTED;
