@@ -6,7 +6,7 @@ import { expandHeaders } from './compact-headers.js';
 import { runClientHandshake, runServerHandshake } from './handshake-runner.js';
 import type { PeerError, PeerObserver } from './peer-events.js';
 import type { Connection } from './connection.js';
-import { outgoingMessage } from './outgoing-message.js';
+import { outgoingBytes } from './outgoing-message.js';
 import { completeHandshake } from './peer-handshake.js';
 import { DEFAULT_PEER_OPTIONS, type PeerOptions } from './peer-options.js';
 import { PeerSettings } from './peer-settings.js';
@@ -139,9 +139,10 @@ export class WebSocketPeer extends PeerSettings {
    * over 16 KiB are written from the caller's buffer: keep it unchanged until `flushed()` resolves.
    */
   send(data: Uint8Array | string, mode?: WriteMode): GodotError {
-    const message = outgoingMessage(data, mode);
-    if (typeof message === 'string') return this.failCall(GodotError.ERR_INVALID_PARAMETER, message);
-    const { bytes, isText } = message;
+    // Without a mode a string goes out as text (as in every JavaScript WebSocket API), bytes as binary.
+    const isText = mode === undefined ? typeof data === 'string' : mode === WriteMode.TEXT;
+    const bytes = outgoingBytes(data, isText, mode);
+    if (typeof bytes === 'string') return this.failCall(GodotError.ERR_INVALID_PARAMETER, bytes);
     const connection = this.openConnection();
     if (connection === null) return this.failCall(GodotError.FAILED, 'The connection is not open');
     const outbound = this.binding!.outbound!;
