@@ -10,6 +10,7 @@ import { TLSOptions } from '../peer/tls-options.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
 import { SERVER_PEER_ID } from '../server/peer-id.js';
 import { PeerServer, type PeerServerObserver } from '../server/peer-server.js';
+import type { TopicHub } from '../server/topic-hub.js';
 import { applyGodot3Buffers, NOT_MULTIPLAYER } from './godot3-buffers.js';
 
 export interface WebSocketServerEvents {
@@ -90,6 +91,23 @@ export class WebSocketServer extends MultiplayerPeerBase<WebSocketServerEvents> 
     if (this.server.peers.size > 0) throw new Error('gdMpApi cannot change while connections are open');
     this.multiplayer = enabled;
     this.clearIncoming();
+  }
+
+  /**
+   * Publish/subscribe over this server's peers: `server.topics.subscribe(peer, 'news')`
+   * (or `peer.subscribe('news')`), then `server.publish('news', data)`.
+   * Assign a TopicHub to share one between servers.
+   */
+  get topics(): TopicHub {
+    return this.server.topics;
+  }
+  set topics(hub: TopicHub) {
+    this.server.topics = hub;
+  }
+
+  /** Sends one message, framed once, to every subscriber of `topic`; returns how many took it (see TopicHub.publish). */
+  publish(topic: string, data: Uint8Array | string, isText = typeof data === 'string'): number {
+    return this.server.topics.publish(topic, data, isText);
   }
 
   /** Extra header lines ("Name: value") added to every handshake response. */

@@ -10,6 +10,8 @@ import { WebSocketPeer, type PeerError, type PeerObserver } from '../peer/websoc
 import { headersFromIncomingMessage } from './incoming-headers.js';
 import { randomPeerId } from './peer-id.js';
 import { TlsListener } from './tls-listener.js';
+import { TopicHub } from './topic-hub.js';
+import type { PeerTopics } from '../peer/peer-topics.js';
 
 /** What a PeerServer tells its owner about its peers, by id. */
 export interface PeerServerObserver {
@@ -39,7 +41,7 @@ export interface PeerServerListenOptions {
  * nothing of Godot's multiplayer protocols: the Godot-named classes compose
  * it with whatever they speak on top.
  */
-export class PeerServer implements PeerObserver {
+export class PeerServer implements PeerObserver, PeerTopics {
   /** While true, new connections are closed without a response (Godot's refuse_new_connections). */
   refusing = false;
   /** Detail of the last failed `listen`. */
@@ -48,6 +50,7 @@ export class PeerServer implements PeerObserver {
   private tlsListener: TlsListener | null = null;
   private readonly peersById = new Map<number, WebSocketPeer>();
   private readonly pending = new Set<WebSocketPeer>();
+  private topicHub: TopicHub | null = null;
 
   /** `options` is read as each connection opens, so later changes apply to later connections. */
   constructor(
@@ -58,6 +61,28 @@ export class PeerServer implements PeerObserver {
   /** The established peers by id. */
   get peers(): ReadonlyMap<number, WebSocketPeer> {
     return this.peersById;
+  }
+
+  /** The topics this server's peers subscribe to and publish on; created on first use. Assign to share one hub between servers. */
+  get topics(): TopicHub {
+    return (this.topicHub ??= new TopicHub());
+  }
+  set topics(hub: TopicHub) {
+    this.topicHub = hub;
+  }
+
+  // ---- PeerTopics: what `peer.subscribe(topic)` / `peer.publish(...)` reach --------
+
+  subscribe(peer: WebSocketPeer, topic: string): boolean {
+    return this.topics.subscribe(peer, topic);
+  }
+
+  unsubscribe(peer: WebSocketPeer, topic: string): boolean {
+    return this.topicHub?.unsubscribe(peer, topic) ?? false;
+  }
+
+  publish(topic: string, data: Uint8Array | string, isText?: boolean, except?: WebSocketPeer | null): number {
+    return this.topics.publish(topic, data, isText, except);
   }
 
   /** Starts listening; resolves OK, or ERR_ALREADY_IN_USE / ERR_CANT_CREATE / ERR_INVALID_PARAMETER with `lastError`. */
@@ -161,6 +186,7 @@ export class PeerServer implements PeerObserver {
     this.pending.delete(peer);
     const id = randomPeerId((candidate) => this.peersById.has(candidate));
     peer.tag = id;
+    peer.topics = this;
     this.peersById.set(id, peer);
     this.observer.peerJoined(id, peer, protocol);
   }
@@ -181,6 +207,7 @@ export class PeerServer implements PeerObserver {
   peerClosed(peer: WebSocketPeer, wasClean: boolean): void {
     if (this.peersById.get(peer.tag) !== peer) return;
     this.peersById.delete(peer.tag);
+    this.topicHub?.unsubscribeAll(peer);
     this.observer.peerLeft(peer.tag, peer, wasClean);
   }
 

@@ -1,0 +1,3 @@
+export type { RoomKind, RoomEndpoint, RoomLink, RoomInfo, RoomChoice, MultiplayerRoomsEvents } from './room-link.js';
+export type { RoomChooser, MultiplayerRoomsOptions } from './multiplayer-rooms-options.js';
+export type { MultiplayerRoomsApi } from './multiplayer-rooms-api.js';
