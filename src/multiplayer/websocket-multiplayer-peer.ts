@@ -16,6 +16,8 @@ export interface WebSocketMultiplayerPeerEvents {
    * `handshakeTimeout` (Godot's SceneMultiplayer reports `connection_failed`).
    */
   connectionFailed: [reason: string];
+  /** Server: a connection that never became a peer (refused or timed-out handshake), with the reason. */
+  handshakeFailed: [reason: string, address: string];
 }
 
 /** Godot 4's default for WebSocketMultiplayerPeer.max_queued_packets. */
@@ -57,6 +59,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
     },
     leave: () => this.reset(),
     connectionFailed: (reason) => this.emit('connectionFailed', reason),
+    handshakeFailed: (reason, address) => this.emit('handshakeFailed', reason, address),
   };
 
   constructor() {

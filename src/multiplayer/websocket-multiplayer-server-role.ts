@@ -10,6 +10,10 @@ import { sendOrFail, type MultiplayerRoleHost } from './multiplayer-role-host.js
 import { PeerServer, type PeerServerObserver } from '../server/peer-server.js';
 import { ConnectionStatus } from './connection-status.js';
 import { routeSceneRelay, serverTargets } from './relay-rules.js';
+import { PeerAnnouncer, type AnnouncementWords } from './peer-announcer.js';
+import { PreparedDelivery, PreparedMessages } from '../peer/prepared-messages.js';
+import { refusalReason } from './multiplayer-role-host.js';
+import { CloseCode } from '../frame/index.js';
 import { decodeSceneSystemPacket, encodePeerNotice, encodeRelay, isSceneSystemPacket, SceneSystemCommand } from './scene-multiplayer-packet.js';
 
 /**
@@ -27,6 +31,11 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
   /** Clients not admitted yet (authenticating): not announced, cannot relay, not relayed to. */
   private readonly held = new Set<number>();
   private detached = false;
+  /** ADD_PEER / DEL_PEER in batches, once per turn (see PeerAnnouncer). */
+  private readonly announcer = new PeerAnnouncer(SCENE_ANNOUNCEMENTS, (id, peer) => {
+    this.host.dropPacket(id, 'peer announcements do not fit its outbound buffer: closing it (1013)');
+    peer.close(CloseCode.TRY_AGAIN_LATER, 'Too slow: peer announcements did not fit the outbound buffer');
+  });
 
   /** `options` is read as each connection opens. */
   constructor(
@@ -79,9 +88,12 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
   send(target: number, data: Uint8Array): GodotError {
     const targets = serverTargets(target, this.peers);
     if (targets === null) return this.host.fail(GodotError.ERR_INVALID_PARAMETER, `Peer not found: ${target}`);
+    this.announcer.flush();
     if (targets.length === 1) return sendOrFail(this.host, this.peers.get(targets[0]!)!, data);
-    // As in Godot, a broadcast ignores individual failures.
-    for (const id of targets) this.peers.get(id)!.send(data, WriteMode.BINARY);
+    if (targets.length === 0) return GodotError.OK;
+    // Framed once for everyone; as in Godot, a broadcast ignores individual failures.
+    const prepared = PreparedMessages.of(data, false);
+    for (const id of targets) this.peers.get(id)!.sendPrepared(prepared);
     return GodotError.OK;
   }
 
@@ -91,16 +103,15 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     this.transport.forget(id);
     this.host.forgetConnection(peer);
     // A client that was never admitted was never announced.
-    if (this.held.delete(id) || !this.host.relayEnabled()) return;
-    const departure = encodePeerNotice(SceneSystemCommand.DEL_PEER, id);
-    for (const [other, connection] of this.peers) if (!this.held.has(other)) connection.send(departure, WriteMode.BINARY);
+    if (this.held.delete(id)) return;
+    this.announcer.depart(id);
   }
 
   /** Ends the hold on client `id` (see `holdNewPeers`) and announces it; false when it is not held. */
   admit(id: number): boolean {
     const peer = this.peers.get(id);
     if (peer === undefined || !this.held.delete(id)) return false;
-    if (this.host.relayEnabled()) this.announceArrival(id, peer);
+    if (this.host.relayEnabled()) this.announcer.arrive(id, peer);
     return true;
   }
 
@@ -108,6 +119,7 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
   detach(): void {
     this.detached = true;
     this.state = ConnectionStatus.DISCONNECTED;
+    this.announcer.clear();
   }
 
   /** Stops listening and closes every connection; resolves when the sockets are gone. */
@@ -141,7 +153,7 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     }
     this.peers.set(id, peer);
     if (this.host.holdNewPeers?.() === true) this.held.add(id);
-    else if (this.host.relayEnabled()) this.announceArrival(id, peer);
+    else if (this.host.relayEnabled()) this.announcer.arrive(id, peer);
     this.host.peerConnected(id);
   }
 
@@ -157,16 +169,8 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     this.host.peerDisconnected(id);
   }
 
-  handshakeFailed(): void {}
-
-  /** SceneMultiplayer's order: for each client already here, tell it about the newcomer, then the newcomer about it. */
-  private announceArrival(id: number, newcomer: WebSocketPeer): void {
-    const arrival = encodePeerNotice(SceneSystemCommand.ADD_PEER, id);
-    for (const [other, peer] of this.peers) {
-      if (other === id || this.held.has(other)) continue;
-      peer.send(arrival, WriteMode.BINARY);
-      newcomer.send(encodePeerNotice(SceneSystemCommand.ADD_PEER, other), WriteMode.BINARY);
-    }
+  handshakeFailed(reason: string, address: string): void {
+    if (!this.detached) this.host.handshakeFailed?.(reason, address);
   }
 
   private handleSystemPacket(source: number, message: Buffer): void {
@@ -201,6 +205,8 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
       this.host.dropPacket(source, 'relay from a client that is not admitted yet (authenticating)');
       return;
     }
+    // A packet never overtakes the announcement of its sender or of its receivers.
+    this.announcer.flush();
     const admitted = this.held.size === 0 ? this.peers : new Set([...this.peers.keys()].filter((id) => !this.held.has(id)));
     const route = routeSceneRelay(source, target, admitted);
     if ('dropReason' in route) {
@@ -208,14 +214,21 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
       return;
     }
     if (route.forwardTo.length > 0) {
-      const envelope = encodeRelay(source, packet);
+      // The envelope is framed once and its bytes shared by every receiver.
+      const envelope = PreparedMessages.of(encodeRelay(source, packet), false);
       for (const id of route.forwardTo) {
         const peer = this.peers.get(id);
-        if (peer !== undefined && peer.send(envelope, WriteMode.BINARY) !== GodotError.OK) {
-          this.host.dropPacket(source, `could not relay to peer ${id}: ${peer.lastError?.message ?? 'send failed'}`);
-        }
+        if (peer === undefined) continue;
+        const outcome = peer.sendPrepared(envelope);
+        if (outcome !== PreparedDelivery.SENT) this.host.dropPacket(source, `could not relay to peer ${id}: ${refusalReason(outcome)}`);
       }
     }
     if (route.deliverToServer) this.host.deliver(source, packet);
   }
 }
+
+const SCENE_ANNOUNCEMENTS: AnnouncementWords = {
+  arrival: (id) => encodePeerNotice(SceneSystemCommand.ADD_PEER, id),
+  departure: (id) => encodePeerNotice(SceneSystemCommand.DEL_PEER, id),
+  ascending: false,
+};

@@ -20,11 +20,27 @@ export class PreparedMessages {
   /** The original payloads, in order, for receivers that must frame them themselves. */
   readonly payloads: readonly Uint8Array[];
 
-  private constructor(wire: Buffer, payloads: readonly Uint8Array[], payloadBytes: number, isText: boolean) {
+  /** Where each frame starts in `wire`, and its end last. */
+  private readonly frameStarts: readonly number[];
+
+  private constructor(wire: Buffer, payloads: readonly Uint8Array[], payloadBytes: number, isText: boolean, frameStarts: readonly number[]) {
     this.wire = wire;
     this.payloads = payloads;
     this.payloadBytes = payloadBytes;
     this.isText = isText;
+    this.frameStarts = frameStarts;
+  }
+
+  /** Messages `start` to `end` (exclusive) as a view of the same bytes, no copy of the frames. */
+  slice(start: number, end = this.payloads.length): PreparedMessages {
+    const starts = this.frameStarts;
+    const base = starts[start]!;
+    const payloads = this.payloads.slice(start, end);
+    let payloadBytes = 0;
+    for (const payload of payloads) payloadBytes += payload.length;
+    const rebased: number[] = [];
+    for (let i = start; i <= end; i++) rebased.push(starts[i]! - base);
+    return new PreparedMessages(this.wire.subarray(base, starts[end]), payloads, payloadBytes, this.isText, rebased);
   }
 
   /** How many messages the frames hold. */
@@ -49,14 +65,17 @@ export class PreparedMessages {
     const opcode = isText ? Opcode.TEXT : Opcode.BINARY;
     let offset = 0;
     const kept: Uint8Array[] = [];
+    const frameStarts: number[] = [];
     for (const payload of payloads) {
+      frameStarts.push(offset);
       const start = writeFrameHeader(wire, offset, true, 0, opcode, payload.length, false);
       wire.set(payload, start);
       offset = start + payload.length;
       // The frame's own copy serves receivers that frame it themselves: the caller's buffer may change.
       kept.push(wire.subarray(start, offset));
     }
-    return new PreparedMessages(wire, kept, payloadBytes, isText);
+    frameStarts.push(offset);
+    return new PreparedMessages(wire, kept, payloadBytes, isText, frameStarts);
   }
 }
 

@@ -167,15 +167,16 @@ export class WebSocketPeer extends PeerSettings {
   /**
    * Queues messages already framed for many receivers (a broadcast): no copy
    * of the payload and no per-receiver framing. Nothing is queued unless all
-   * of them fit the outbound limits; no `lastError` is recorded, as the
-   * broadcaster decides what a refusal means.
+   * of them fit the outbound limits (unless `withinLimits` is false, for
+   * bounded control traffic such as a newcomer's roster); no `lastError` is
+   * recorded, as the broadcaster decides what a refusal means.
    */
-  sendPrepared(messages: PreparedMessages): PreparedDelivery {
+  sendPrepared(messages: PreparedMessages, withinLimits = true): PreparedDelivery {
     const connection = this.openConnection();
     if (connection === null) return PreparedDelivery.NOT_OPEN;
     const outbound = this.binding!.outbound!;
     const options = this.options;
-    if (outbound.queuedMessages + messages.messageCount > options.maxQueuedPackets || outbound.bufferedAmount + messages.payloadBytes > options.outboundBufferSize) {
+    if (withinLimits && (outbound.queuedMessages + messages.messageCount > options.maxQueuedPackets || outbound.bufferedAmount + messages.payloadBytes > options.outboundBufferSize)) {
       return PreparedDelivery.OVER_LIMIT;
     }
     connection.sendPrepared(messages);
