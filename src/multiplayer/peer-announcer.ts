@@ -9,12 +9,24 @@ export interface AnnouncementWords {
   readonly ascending: boolean;
 }
 
+/**
+ * Least time between two batches: ANNOUNCE_INTERVAL_MS plus
+ * ANNOUNCE_MS_PER_MEMBER for each member. Each batch costs one write per
+ * member, so a burst of joins announced every turn costs members × turns
+ * writes (a thousand joins took seconds that way, the accept queue
+ * overflowing meanwhile); spacing batches by the room's size keeps that
+ * work a small share of the loop (about 100 ms for 1,000 members). A lone
+ * join after a quiet spell is still announced on the next turn.
+ */
+export const ANNOUNCE_INTERVAL_MS = 20;
+export const ANNOUNCE_MS_PER_MEMBER = 0.08;
+
 /** Told when a member's announcements would pass its outbound limits (it cannot keep an exact view of the room). */
 export type AnnouncementRefused = (id: number, peer: WebSocketPeer) => void;
 
 /**
- * Announces arrivals and departures in batches, once per turn of the event
- * loop: a thousand clients joining at once cost each member one write of the
+ * Announces arrivals and departures in batches, at most one per
+ * ANNOUNCE_INTERVAL_MS (the next turn when the last was longer ago): a thousand clients joining at once cost each member one write of the
  * batch, framed once and shared by all (PreparedMessages), instead of one
  * message per pair and per send. Every member hears of every other exactly
  * once; one that leaves before its arrival was announced is never announced.
@@ -30,6 +42,7 @@ export class PeerAnnouncer {
   private arrivals = new Map<number, WebSocketPeer | null>();
   private departures: number[] = [];
   private scheduled = false;
+  private lastBatchAt = -Infinity;
 
   constructor(
     private readonly words: AnnouncementWords,
@@ -74,6 +87,7 @@ export class PeerAnnouncer {
     if (arrivals.size === 0 && departures.length === 0) return;
     this.arrivals = new Map();
     this.departures = [];
+    this.lastBatchAt = performance.now();
     const words = this.words;
     const arrivingIds = [...arrivals.keys()];
     // Members already here: departures first (an id may leave and come back), then arrivals.
@@ -124,7 +138,9 @@ export class PeerAnnouncer {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(this.flushLater);
+    const wait = this.lastBatchAt + ANNOUNCE_INTERVAL_MS + ANNOUNCE_MS_PER_MEMBER * this.announced.size - performance.now();
+    if (wait <= 0) setImmediate(this.flushLater);
+    else setTimeout(this.flushLater, wait).unref();
   }
 
   private readonly flushLater = (): void => {

@@ -13,6 +13,14 @@ import { TlsListener } from './tls-listener.js';
 import { TopicHub } from './topic-hub.js';
 import type { PeerTopics } from '../peer/peer-topics.js';
 
+/**
+ * Connections the kernel may hold completed but not yet accepted (capped by
+ * net.core.somaxconn). Node's default, 511, overflows when a thousand
+ * clients connect at once (a game's players after a server restart): the
+ * rest wait a second for their SYN to be retried.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** What a PeerServer tells its owner about its peers, by id. */
 export interface PeerServerObserver {
   /** A handshake succeeded: `peer` is now known as `id`. */
@@ -111,7 +119,7 @@ export class PeerServer implements PeerObserver, PeerTopics {
       };
       server.once('error', onError);
       server.once('close', onClose);
-      server.listen({ port, host: bindIp === '*' ? undefined : bindIp }, () => {
+      server.listen({ port, host: bindIp === '*' ? undefined : bindIp, backlog: LISTEN_BACKLOG }, () => {
         server.off('error', onError);
         server.off('close', onClose);
         server.on('error', () => {});
