@@ -32,7 +32,21 @@ export {
   type UpgradeTarget,
   type UpgradeRoutingOptions,
 } from './server/index.js';
-export type { RoomKind, RoomEndpoint, RoomLink, RoomInfo, RoomChoice, MultiplayerRoomsEvents, RoomChooser, MultiplayerRoomsOptions } from './rooms/index.js';
+export {
+  MultiplayerRooms,
+  roomByPath,
+  ROOM_PREFIXES,
+  MAX_ROOM_NAME,
+  type RoomKind,
+  type RoomEndpoint,
+  type RoomLink,
+  type RoomInfo,
+  type RoomChoice,
+  type MultiplayerRoomsEvents,
+  type RoomChooser,
+  type MultiplayerRoomsOptions,
+  type MultiplayerRoomsApi,
+} from './rooms/index.js';
 export { WebSocketServer, WebSocketClient, type WebSocketServerEvents, type ListenOptions, type WebSocketClientEvents, type Godot3ClientEvents } from './godot3/index.js';
 export {
   WebSocketMultiplayerPeer,
