@@ -11,6 +11,7 @@ import type { WebSocketPeer } from '../peer/websocket-peer.js';
 import { SERVER_PEER_ID } from '../server/peer-id.js';
 import { PeerServer, type PeerServerObserver } from '../server/peer-server.js';
 import type { TopicHub } from '../server/topic-hub.js';
+import type { RelayMembers } from '../multiplayer/relay-bridge.js';
 import { applyGodot3Buffers, NOT_MULTIPLAYER } from './godot3-buffers.js';
 
 export interface WebSocketServerEvents {
@@ -200,6 +201,24 @@ export class WebSocketServer extends MultiplayerPeerBase<WebSocketServerEvents> 
   /** Adopts a raw accepted socket (what `listen` does for each connection). */
   acceptSocket(socket: Socket): void {
     this.server.acceptSocket(socket);
+  }
+
+  /** @internal A gd_mp_api server whose relay spans processes (a MultiplayerRooms room with a link): its remote side. */
+  serveRoom(): RelayMembers {
+    const protocol = this.protocol;
+    const server = this.server;
+    return {
+      bridgeTo: (bridge) => {
+        server.idSource = { reserve: () => bridge.reserveId(), release: (id) => bridge.left(id) };
+        protocol.bridgeTo(bridge);
+      },
+      remoteJoined: (id) => protocol.remoteJoined(id),
+      remoteLeft: (id) => protocol.remoteLeft(id),
+      deliverRemote: (from, to, payload) => protocol.deliverRemote(from, to, payload),
+      get remoteCount() {
+        return protocol.remoteCount;
+      },
+    };
   }
 
   // ---- MultiplayerPeer (gd_mp_api) ---------------------------------------

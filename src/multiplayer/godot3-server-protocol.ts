@@ -5,6 +5,7 @@ import { SERVER_PEER_ID } from '../server/peer-id.js';
 import { encodeGodot3Packet, encodeGodot3System, godot3Payload, Godot3PacketType, readGodot3Header } from './godot3-packet.js';
 import { refusalReason, type MultiplayerRoleHost } from './multiplayer-role-host.js';
 import { PeerAnnouncer, type AnnouncementWords } from './peer-announcer.js';
+import type { RelayBridge } from './relay-bridge.js';
 import { PreparedDelivery, PreparedMessages } from '../peer/prepared-messages.js';
 import { CloseCode } from '../frame/index.js';
 import { routeGodot3Packet } from './relay-rules.js';
@@ -18,6 +19,10 @@ import { routeGodot3Packet } from './relay-rules.js';
 export class Godot3ServerProtocol {
   /** SYS_ADD / SYS_DEL in batches, once per turn (see PeerAnnouncer). */
   private readonly announcer: PeerAnnouncer;
+  /** The room link's side when the room spans processes; null alone. */
+  private bridge: RelayBridge | null = null;
+  /** Members connected to other processes. */
+  private readonly remote = new Set<number>();
 
   constructor(
     private readonly host: MultiplayerRoleHost,
@@ -35,14 +40,47 @@ export class Godot3ServerProtocol {
     sendSystem(peer, Godot3PacketType.SYS_ADD, SERVER_PEER_ID);
     // The others (in ascending id order, as Godot 3's ordered map has them) and they of it: with the next batch.
     this.announcer.arrive(id, peer);
+    this.bridge?.joined(id);
     this.host.peerConnected(id);
   }
 
   /** `id` is no longer among the peers. */
   left(id: number, peer: WebSocketPeer): void {
     this.host.forgetConnection(peer);
+    this.bridge?.left(id);
     this.announcer.depart(id);
     this.host.peerDisconnected(id);
+  }
+
+  /** Joins a room spanning processes (ids come through the PeerServer's idSource, set by the owner). */
+  bridgeTo(bridge: RelayBridge): void {
+    this.bridge = bridge;
+  }
+
+  get remoteCount(): number {
+    return this.remote.size;
+  }
+
+  remoteJoined(id: number): void {
+    if (this.peers.has(id) || this.remote.has(id)) return;
+    this.remote.add(id);
+    this.announcer.arrive(id, null);
+  }
+
+  remoteLeft(id: number): void {
+    if (this.remote.delete(id)) this.announcer.depart(id);
+  }
+
+  /** A whole gd_mp_api packet from member `from` elsewhere for local members (`to > 1` one, `0` all, `-x` all but x). */
+  deliverRemote(from: number, to: number, message: Uint8Array): void {
+    if (!this.remote.has(from)) return;
+    this.announcer.flush();
+    const prepared = PreparedMessages.of(message, false);
+    if (to > SERVER_PEER_ID) {
+      this.peers.get(to)?.sendPrepared(prepared);
+      return;
+    }
+    for (const [id, peer] of this.peers) if (id !== -to) peer.sendPrepared(prepared);
   }
 
   /** From the server (from = 1) to `target`. */
@@ -80,12 +118,15 @@ export class Godot3ServerProtocol {
   }
 
   private route(sender: number, to: number, message: Buffer): void {
-    const route = routeGodot3Packet(sender, to, this.peers);
+    const remote = this.remote;
+    const route = routeGodot3Packet(sender, to, remote.size === 0 ? this.peers : new Set([...this.peers.keys(), ...remote]));
     if ('dropReason' in route) {
       this.host.dropPacket(sender, route.dropReason);
       return;
     }
     if (route.deliverToServer) this.host.deliver(sender, godot3Payload(message));
+    // Members elsewhere: one forward, byte for byte; the link fans a broadcast out there.
+    if (this.bridge !== null && remote.size > 0 && (to <= 0 || remote.has(to))) this.bridge.forward(sender, to, message);
     if (route.forwardTo.length === 0) return;
     // A packet never overtakes the announcement of its sender or of its receivers.
     this.announcer.flush();
@@ -93,6 +134,7 @@ export class Godot3ServerProtocol {
     const prepared = PreparedMessages.of(message, false);
     for (const id of route.forwardTo) {
       const target = this.peers.get(id);
+      // Not here: a member elsewhere, reached through the bridge above.
       if (target === undefined) continue;
       const outcome = target.sendPrepared(prepared);
       if (outcome !== PreparedDelivery.SENT) this.host.dropPacket(sender, `could not relay to peer ${id}: ${refusalReason(outcome)}`);

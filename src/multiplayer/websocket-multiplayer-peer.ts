@@ -5,6 +5,7 @@ import { GodotError } from '../godot-error.js';
 import type { TLSOptions } from '../peer/tls-options.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
 import type { ClientRoleHost } from './multiplayer-role-host.js';
+import type { RelayMembers } from './relay-bridge.js';
 import { MultiplayerPeerBase } from './multiplayer-peer-base.js';
 import { SERVER_PEER_ID } from '../server/peer-id.js';
 import { WebSocketMultiplayerClientRole } from './websocket-multiplayer-client-role.js';
@@ -204,6 +205,12 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
   /** The bound port of `createServer`, or 0. */
   getListeningPort(): number {
     return this.role instanceof WebSocketMultiplayerServerRole ? this.role.getListeningPort() : 0;
+  }
+
+  /** @internal A server whose relay spans processes (a MultiplayerRooms room with a link): its remote side. */
+  serveRoom(): RelayMembers {
+    if (this.role instanceof WebSocketMultiplayerClientRole) throw new Error('A client cannot serve a room');
+    return this.role ?? this.becomeServer();
   }
 
   // ---- internals --------------------------------------------------------

@@ -14,6 +14,7 @@ import { PeerAnnouncer, type AnnouncementWords } from './peer-announcer.js';
 import { PreparedDelivery, PreparedMessages } from '../peer/prepared-messages.js';
 import { refusalReason } from './multiplayer-role-host.js';
 import { CloseCode } from '../frame/index.js';
+import type { RelayBridge } from './relay-bridge.js';
 import { decodeSceneSystemPacket, encodePeerNotice, encodeRelay, isSceneSystemPacket, SceneSystemCommand } from './scene-multiplayer-packet.js';
 
 /**
@@ -31,6 +32,10 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
   /** Clients not admitted yet (authenticating): not announced, cannot relay, not relayed to. */
   private readonly held = new Set<number>();
   private detached = false;
+  /** The room link's side of this relay when it spans processes (MultiplayerRooms); null alone. */
+  private bridge: RelayBridge | null = null;
+  /** Members connected to other processes, known through the bridge. */
+  private readonly remote = new Set<number>();
   /** ADD_PEER / DEL_PEER in batches, once per turn (see PeerAnnouncer). */
   private readonly announcer = new PeerAnnouncer(SCENE_ANNOUNCEMENTS, (id, peer) => {
     this.host.dropPacket(id, 'peer announcements do not fit its outbound buffer: closing it (1013)');
@@ -84,6 +89,45 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     return [...this.peers.keys()];
   }
 
+  /**
+   * Makes this relay one part of a room spanning processes: ids come from
+   * the bridge, local joins and departures are reported to it, and packets
+   * for members elsewhere are forwarded through it.
+   */
+  bridgeTo(bridge: RelayBridge): void {
+    this.bridge = bridge;
+    this.transport.idSource = { reserve: () => bridge.reserveId(), release: (id) => bridge.left(id) };
+  }
+
+  get remoteCount(): number {
+    return this.remote.size;
+  }
+
+  /** A member joined in another process: announced here, and a relay target. */
+  remoteJoined(id: number): void {
+    if (this.peers.has(id) || this.remote.has(id)) return;
+    this.remote.add(id);
+    if (this.host.relayEnabled()) this.announcer.arrive(id, null);
+  }
+
+  remoteLeft(id: number): void {
+    if (!this.remote.delete(id)) return;
+    this.announcer.depart(id);
+  }
+
+  /** A packet from member `from` elsewhere for local members: `to > 1` one, `0` all, `-x` all but x. */
+  deliverRemote(from: number, to: number, payload: Uint8Array): void {
+    if (!this.remote.has(from) || payload.length === 0) return;
+    this.announcer.flush();
+    const envelope = PreparedMessages.of(encodeRelay(from, payload), false);
+    if (to > 1) {
+      if (!this.held.has(to)) this.peers.get(to)?.sendPrepared(envelope);
+      return;
+    }
+    const excluded = -to;
+    for (const [id, peer] of this.peers) if (id !== excluded && !this.held.has(id)) peer.sendPrepared(envelope);
+  }
+
   /** To `target`: `> 0` one client, `0` all, `< 0` all but one. */
   send(target: number, data: Uint8Array): GodotError {
     const targets = serverTargets(target, this.peers);
@@ -102,6 +146,8 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     this.peers.delete(id);
     this.transport.forget(id);
     this.host.forgetConnection(peer);
+    // Its id is free again elsewhere, announced or not.
+    this.bridge?.left(id);
     // A client that was never admitted was never announced.
     if (this.held.delete(id)) return;
     this.announcer.depart(id);
@@ -112,6 +158,7 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     const peer = this.peers.get(id);
     if (peer === undefined || !this.held.delete(id)) return false;
     if (this.host.relayEnabled()) this.announcer.arrive(id, peer);
+    this.bridge?.joined(id);
     return true;
   }
 
@@ -152,8 +199,12 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
       return;
     }
     this.peers.set(id, peer);
-    if (this.host.holdNewPeers?.() === true) this.held.add(id);
-    else if (this.host.relayEnabled()) this.announcer.arrive(id, peer);
+    if (this.host.holdNewPeers?.() === true) {
+      this.held.add(id);
+    } else {
+      if (this.host.relayEnabled()) this.announcer.arrive(id, peer);
+      this.bridge?.joined(id);
+    }
     this.host.peerConnected(id);
   }
 
@@ -207,7 +258,7 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     }
     // A packet never overtakes the announcement of its sender or of its receivers.
     this.announcer.flush();
-    const admitted = this.held.size === 0 ? this.peers : new Set([...this.peers.keys()].filter((id) => !this.held.has(id)));
+    const admitted = this.held.size === 0 && this.remote.size === 0 ? this.peers : new Set([...[...this.peers.keys()].filter((id) => !this.held.has(id)), ...this.remote]);
     const route = routeSceneRelay(source, target, admitted);
     if ('dropReason' in route) {
       this.host.dropPacket(source, route.dropReason);
@@ -218,11 +269,15 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
       const envelope = PreparedMessages.of(encodeRelay(source, packet), false);
       for (const id of route.forwardTo) {
         const peer = this.peers.get(id);
+        // Not here: a member in another process, reached through the bridge below.
         if (peer === undefined) continue;
         const outcome = peer.sendPrepared(envelope);
         if (outcome !== PreparedDelivery.SENT) this.host.dropPacket(source, `could not relay to peer ${id}: ${refusalReason(outcome)}`);
       }
     }
+    // Members elsewhere: one forward for a broadcast, the link fans it out there.
+    const bridge = this.bridge;
+    if (bridge !== null && this.remote.size > 0 && (target <= 0 || this.remote.has(target))) bridge.forward(source, target, packet);
     if (route.deliverToServer) this.host.deliver(source, packet);
   }
 }

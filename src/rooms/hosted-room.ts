@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from '../godot3/websocket-server.js';
 import { WebSocketMultiplayerPeer } from '../multiplayer/websocket-multiplayer-peer.js';
-import type { RoomInfo, RoomKind } from './room-link.js';
+import type { RelayMembers } from '../multiplayer/relay-bridge.js';
+import type { RoomEndpoint, RoomInfo, RoomKind, RoomLink } from './room-link.js';
 
 /** What a room tells the MultiplayerRooms that hosts it. */
 export interface RoomHost {
@@ -24,12 +25,16 @@ export class HostedRoom {
   /** Upgrades handed over whose handshake has not ended yet. */
   private connecting = 0;
   closed = false;
+  /** The relay's remote side while the room spans processes through a link. */
+  private members: RelayMembers | null = null;
+  private link: RoomLink | null = null;
 
   constructor(
     readonly name: string,
     readonly kind: RoomKind,
     private readonly host: RoomHost,
     serverRelay: boolean,
+    link: RoomLink | null,
   ) {
     if (kind === 'godot4') {
       const peer = new WebSocketMultiplayerPeer();
@@ -55,6 +60,30 @@ export class HostedRoom {
       if (multiplayer.listenerCount('peerPacket') > 1) return;
       while (multiplayer.getAvailablePacketCount() > 0) multiplayer.getPacket();
     });
+    if (link !== null) this.bridge(link);
+  }
+
+  /** Joins the room's relay to the link: ids, members and packets across processes. */
+  private bridge(link: RoomLink): void {
+    const members = this.multiplayer.serveRoom();
+    const name = this.name;
+    const endpoint: RoomEndpoint = {
+      room: name,
+      kind: this.kind,
+      remoteJoined: (id) => members.remoteJoined(id),
+      remoteLeft: (id) => members.remoteLeft(id),
+      deliver: (from, to, payload) => members.deliverRemote(from, to, payload),
+    };
+    // The first reserveId waits for attach: the link may introduce the members already elsewhere meanwhile.
+    const attached = Promise.resolve(link.attach(name, endpoint));
+    members.bridgeTo({
+      reserveId: () => attached.then(() => link.reserveId(name)),
+      joined: (id) => link.localJoined(name, id),
+      left: (id) => link.localLeft(name, id),
+      forward: (from, target, packet) => link.forward(name, from, target, packet),
+    });
+    this.members = members;
+    this.link = link;
   }
 
   get localPeers(): number {
@@ -62,7 +91,7 @@ export class HostedRoom {
   }
 
   get info(): RoomInfo {
-    return { name: this.name, kind: this.kind, localPeers: this.localPeers, remotePeers: 0 };
+    return { name: this.name, kind: this.kind, localPeers: this.localPeers, remotePeers: this.members?.remoteCount ?? 0 };
   }
 
   accept(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -72,6 +101,7 @@ export class HostedRoom {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.link?.detach(this.name);
     const multiplayer = this.multiplayer;
     await (multiplayer instanceof WebSocketServer ? multiplayer.stop() : multiplayer.close());
   }

@@ -17,9 +17,10 @@ export interface MultiplayerRoomsApi {
   listen(port: number, bindAddress?: string): Promise<GodotError>;
   getListeningPort(): number;
   /**
-   * Attaches the link that makes rooms span processes (null detaches). Rooms
-   * already open are attached at once; the link should be attached before
-   * connections arrive.
+   * Sets the link that makes rooms span processes (null: rooms opened from
+   * now on are local). Rooms opened from now on use it; rooms already open
+   * keep what they had until they close, so attach it before connections
+   * arrive (or pass it as the `link` option).
    */
   attachLink(link: RoomLink | null): void;
   /** Every open room with its counts. */

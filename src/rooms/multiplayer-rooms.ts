@@ -147,7 +147,7 @@ export class MultiplayerRooms extends EventEmitter<MultiplayerRoomsEvents> imple
   // ---- internals --------------------------------------------------------
 
   private createRoom(name: string, kind: RoomKind): HostedRoom {
-    const room = new HostedRoom(name, kind, this, this.serverRelay);
+    const room = new HostedRoom(name, kind, this, this.serverRelay, this.link);
     this.rooms.set(name, room);
     this.emit('roomOpened', name, kind);
     return room;

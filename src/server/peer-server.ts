@@ -11,6 +11,8 @@ import { headersFromIncomingMessage } from './incoming-headers.js';
 import { randomPeerId } from './peer-id.js';
 import { TlsListener } from './tls-listener.js';
 import { TopicHub } from './topic-hub.js';
+import { ReadyState } from '../peer/ready-state.js';
+import { CloseCode } from '../frame/index.js';
 import type { PeerTopics } from '../peer/peer-topics.js';
 
 /**
@@ -20,6 +22,13 @@ import type { PeerTopics } from '../peer/peer-topics.js';
  * rest wait a second for their SYN to be retried.
  */
 export const LISTEN_BACKLOG = 4096;
+
+/** Where ids come from when they must be unique beyond this server (a room spanning processes). */
+export interface PeerIdSource {
+  reserve(): Promise<number>;
+  /** The id was reserved for a connection that closed before it joined. */
+  release(id: number): void;
+}
 
 /** What a PeerServer tells its owner about its peers, by id. */
 export interface PeerServerObserver {
@@ -59,6 +68,8 @@ export class PeerServer implements PeerObserver, PeerTopics {
   private readonly peersById = new Map<number, WebSocketPeer>();
   private readonly pending = new Set<WebSocketPeer>();
   private topicHub: TopicHub | null = null;
+  /** Ids from elsewhere (asynchronously) instead of drawn here; null draws them here. */
+  idSource: PeerIdSource | null = null;
 
   /** `options` is read as each connection opens, so later changes apply to later connections. */
   constructor(
@@ -191,8 +202,31 @@ export class PeerServer implements PeerObserver, PeerTopics {
   // ---- PeerObserver (the peers report here) -------------------------------
 
   peerEstablished(peer: WebSocketPeer, protocol: string): void {
-    this.pending.delete(peer);
-    const id = randomPeerId((candidate) => this.peersById.has(candidate));
+    const source = this.idSource;
+    if (source === null) {
+      this.pending.delete(peer);
+      this.join(randomPeerId((candidate) => this.peersById.has(candidate)), peer, protocol);
+      return;
+    }
+    // Still pending (stop() closes it) until its id comes.
+    source.reserve().then(
+      (id) => {
+        if (!this.pending.delete(peer) || peer.getReadyState() !== ReadyState.OPEN) {
+          source.release(id);
+          return;
+        }
+        this.join(id, peer, protocol);
+        // Messages that came while the id was on its way.
+        if (peer.getAvailablePacketCount() > 0) this.peerData(peer);
+      },
+      (error: unknown) => {
+        this.pending.delete(peer);
+        peer.close(CloseCode.INTERNAL_ERROR, `No peer id: ${error instanceof Error ? error.message : String(error)}`.slice(0, 120));
+      },
+    );
+  }
+
+  private join(id: number, peer: WebSocketPeer, protocol: string): void {
     peer.tag = id;
     peer.topics = this;
     this.peersById.set(id, peer);
