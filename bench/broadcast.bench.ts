@@ -33,6 +33,8 @@ const RECEIVER_COUNTS = option('receivers', '1000,10000').split(',').map(Number)
 const DELIVERIES = Number(option('messages', '2000000'));
 const ROUNDS = Number(option('rounds', '2'));
 const JOIN_PEERS = Number(option('join', '1000'));
+/** Only the servers whose name contains this (e.g. `--only gdws`); the join measurement is skipped then. */
+const ONLY = option('only', '');
 
 interface Target {
   name: string;
@@ -240,6 +242,7 @@ async function main(): Promise<void> {
   ];
   if (uwsModule !== null) makers.push(['uWS.js publish', () => uws(uwsModule)]);
   else console.log('uWS.js (@trufflesuite/uws-js-unofficial) is not installed: ratios against ws only');
+  if (ONLY !== '') makers.splice(0, makers.length, ...makers.filter(([name]) => name.includes(ONLY)));
   const receivers = new Receivers();
   const lines: string[] = [];
   lines.push('# Broadcast of 1 KiB (`npm run bench:broadcast`)', '', `Receivers in a child process; median of ${ROUNDS} rounds; ${DELIVERIES.toLocaleString('en')} deliveries per cell.`, '');
@@ -262,12 +265,12 @@ async function main(): Promise<void> {
       lines.push('');
     }
     const joins: Array<Record<string, number>> = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < (ONLY === '' ? ROUNDS : 0); round++) {
       const join = await joinTime(receivers, JOIN_PEERS);
       joins.push(join);
       console.log(`join of ${JOIN_PEERS} Godot 4 peers: handshakes ${join.handshakes!.toFixed(0)} ms, ids ${join.greeted!.toFixed(0)} ms, every ADD_PEER ${join.announced!.toFixed(0)} ms`);
     }
-    lines.push(`## ${JOIN_PEERS.toLocaleString('en')} Godot 4 peers joining a relay at once`, '', `From the first connect to: every handshake ${median(joins.map((j) => j.handshakes!)).toFixed(0)} ms, every id greeting ${median(joins.map((j) => j.greeted!)).toFixed(0)} ms, every peer holding ${JOIN_PEERS - 1} ADD_PEER ${median(joins.map((j) => j.announced!)).toFixed(0)} ms.`, '');
+    if (joins.length > 0) lines.push(`## ${JOIN_PEERS.toLocaleString('en')} Godot 4 peers joining a relay at once`, '', `From the first connect to: every handshake ${median(joins.map((j) => j.handshakes!)).toFixed(0)} ms, every id greeting ${median(joins.map((j) => j.greeted!)).toFixed(0)} ms, every peer holding ${JOIN_PEERS - 1} ADD_PEER ${median(joins.map((j) => j.announced!)).toFixed(0)} ms.`, '');
   } finally {
     receivers.stop();
   }
