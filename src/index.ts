@@ -21,7 +21,7 @@ export {
   type AdmissionVerdict,
 } from './peer/index.js';
 export { X509Certificate, CryptoKey, type CertificateSource, type KeySource } from './peer/tls-material.js';
-export { routeUpgrades, type UpgradeTarget, type UpgradeRoutingOptions } from './server/index.js';
+export { routeUpgrades, type UpgradeTarget, type UpgradeRoutingOptions, type RoutableServer } from './server/index.js';
 export { WebSocketServer, WebSocketClient, type WebSocketServerEvents, type ListenOptions, type WebSocketClientEvents, type Godot3ClientEvents } from './godot3/index.js';
 export {
   WebSocketMultiplayerPeer,

@@ -1,3 +1,3 @@
 export { PeerServer, type PeerServerObserver, type PeerServerListenOptions } from './peer-server.js';
-export { routeUpgrades, type UpgradeTarget, type UpgradeRoutingOptions } from './upgrade-router.js';
+export { routeUpgrades, type UpgradeTarget, type UpgradeRoutingOptions, type RoutableServer } from './upgrade-router.js';
 export { SERVER_PEER_ID, MAX_PEER_ID, randomPeerId } from './peer-id.js';
