@@ -31,6 +31,7 @@ export {
   type TopicBackplane,
   type UpgradeTarget,
   type UpgradeRoutingOptions,
+  type RoutableServer,
 } from './server/index.js';
 export {
   MultiplayerRooms,

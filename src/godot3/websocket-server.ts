@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -196,6 +197,15 @@ export class WebSocketServer extends MultiplayerPeerBase<WebSocketServerEvents> 
    */
   handleUpgrade(request: IncomingMessage, stream: Duplex, head: Buffer): void {
     this.server.handleUpgrade(request, stream, head);
+  }
+
+  /**
+   * Adopts a WebSocket over HTTP/2 (RFC 8441) from a node:http2 server created
+   * with `settings: { enableConnectProtocol: true }`:
+   * `h2Server.on('stream', (stream, headers) => wsServer.handleStream(stream, headers))`.
+   */
+  handleStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+    this.server.handleStream(stream, headers);
   }
 
   /** Adopts a raw accepted socket (what `listen` does for each connection). */

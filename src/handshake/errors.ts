@@ -28,12 +28,15 @@ export class HandshakeError extends GodotErrorException {
 export class HandshakeRefusal extends Error {
   readonly status: number;
   readonly response: Buffer;
+  /** The extra "Name: value" lines `response` carries, so the refusal can be sent over HTTP/2 as well. */
+  readonly headers: readonly string[];
 
-  constructor(status: number, reason: string, response: Buffer) {
+  constructor(status: number, reason: string, response: Buffer, headers: readonly string[] = []) {
     super(reason);
     this.name = 'HandshakeRefusal';
     this.status = status;
     this.response = response;
+    this.headers = headers;
   }
 }
 

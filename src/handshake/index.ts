@@ -26,3 +26,20 @@ export {
   MAX_WINDOW_BITS,
 } from './permessage-deflate.js';
 export type { AcceptedDeflateOffer, DeflateNegotiationOptions, DeflateParameters } from './permessage-deflate.js';
+export {
+  validateExtendedConnect,
+  buildExtendedConnectAccept,
+  buildExtendedConnectRequest,
+  checkExtendedConnectResponse,
+  refusalHeaders,
+  regularHeaders,
+  WEBSOCKET_PROTOCOL,
+} from './extended-connect.js';
+export type {
+  ExtendedConnectRequest,
+  ExtendedConnectResponse,
+  ExtendedConnectAcceptOptions,
+  ExtendedConnectRequestOptions,
+  ExtendedConnectResponseOptions,
+  Http2HeaderBlock,
+} from './extended-connect.js';

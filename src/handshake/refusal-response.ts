@@ -35,5 +35,5 @@ export function buildRefusalResponse(status: number, reason: string, extraHeader
 
 /** A HandshakeRefusal carrying its ready-to-write response. */
 export function refuse(status: number, reason: string, extraHeaders?: readonly string[]): HandshakeRefusal {
-  return new HandshakeRefusal(status, reason, buildRefusalResponse(status, reason, extraHeaders));
+  return new HandshakeRefusal(status, reason, buildRefusalResponse(status, reason, extraHeaders), extraHeaders);
 }

@@ -2,10 +2,10 @@ import { GodotError } from '../godot-error.js';
 import { HandshakeError, badResponse, invalidParameter } from './errors.js';
 import { HttpHeadReader } from './head-reader.js';
 import type { HeadProblem } from './head-reader.js';
-import { isFieldValue, isToken, listIncludesToken, splitCommaList, trimOptionalWhitespace } from './http-grammar.js';
+import { isFieldValue, listIncludesToken } from './http-grammar.js';
 import { computeAccept, isValidKey } from './key.js';
 import { addReceivedHeaderLine, quoteForMessage } from './received-headers.js';
-import { describeProtocolList } from './subprotocols.js';
+import { checkChosenProtocol, checkEnabledExtensions } from './response-checks.js';
 
 export interface ServerResponse {
   /** The subprotocol the server chose, '' if none. */
@@ -111,33 +111,11 @@ export class ServerResponseParser {
   }
 
   private checkProtocol(): string {
-    const protocol = this.headers.get('sec-websocket-protocol') ?? '';
-    if (protocol === '') {
-      // Godot (and browsers) fail here too: the application asked for a subprotocol and would not know what it got.
-      if (this.protocols.length > 0) {
-        throw badResponse(`server chose none of the offered subprotocols (${describeProtocolList(this.protocols)})`);
-      }
-      return '';
-    }
-    if (!this.protocols.includes(protocol)) {
-      throw badResponse(
-        `server chose subprotocol ${quoteForMessage(protocol)}, which was not offered (offered: ${describeProtocolList(this.protocols)})`,
-      );
-    }
-    return protocol;
+    return checkChosenProtocol(this.headers.get('sec-websocket-protocol'), this.protocols);
   }
 
   private checkExtensions(): string {
-    const extensions = this.headers.get('sec-websocket-extensions') ?? '';
-    for (const element of splitCommaList(extensions)) {
-      const semicolon = element.indexOf(';');
-      const name = trimOptionalWhitespace(semicolon === -1 ? element : element.slice(0, semicolon));
-      if (!isToken(name)) throw badResponse(`malformed Sec-WebSocket-Extensions value ${quoteForMessage(extensions)}`);
-      if (!this.offeredExtensions.has(name.toLowerCase())) {
-        throw badResponse(`server enabled extension "${name}", which was not offered`);
-      }
-    }
-    return extensions;
+    return checkEnabledExtensions(this.headers.get('sec-websocket-extensions'), this.offeredExtensions);
   }
 }
 

@@ -28,6 +28,11 @@ const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;
 /** host or [IPv6], optional :port (RFC 9110 section 7.2), without anything that could smuggle a second value. */
 const HOST_VALUE = /^(?:\[[0-9A-Za-z:.%_~-]+\]|[A-Za-z0-9._~!$&'()*+;=%-]+)(?::[0-9]*)?$/;
 
+/** Whether `value` is a valid Host header (or HTTP/2 :authority): host or [IPv6] with an optional port. */
+export function isValidHostValue(value: string): boolean {
+  return HOST_VALUE.test(value);
+}
+
 /** Refuses (405) any method but GET, RFC 6455 section 4.1. */
 export function checkMethod(method: string): void {
   if (method !== 'GET') {

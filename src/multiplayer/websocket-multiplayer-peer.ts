@@ -1,3 +1,4 @@
+import { constants as http2Constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ConnectionStatus } from './connection-status.js';
@@ -114,6 +115,23 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
     }
     const server = this.role ?? this.becomeServer();
     server.handleUpgrade(request, socket, head);
+    return GodotError.OK;
+  }
+
+  /**
+   * Adopts a WebSocket over HTTP/2 (RFC 8441) from a node:http2 server created
+   * with `settings: { enableConnectProtocol: true }`:
+   * `h2Server.on('stream', (stream, headers) => peer.handleStream(stream, headers))`.
+   * Like `handleUpgrade`, a peer that is neither server nor client becomes a server.
+   */
+  handleStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): GodotError {
+    if (this.role instanceof WebSocketMultiplayerClientRole) {
+      stream.on('error', () => {});
+      stream.close(http2Constants.NGHTTP2_REFUSED_STREAM);
+      return this.recordError(GodotError.ERR_ALREADY_IN_USE, 'This multiplayer peer is a client; it cannot adopt streams');
+    }
+    const server = this.role ?? this.becomeServer();
+    server.handleStream(stream, headers);
     return GodotError.OK;
   }
 

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GodotError } from '../godot-error.js';
@@ -71,6 +72,10 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.transport.handleUpgrade(request, socket, head);
+  }
+
+  handleStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+    this.transport.handleStream(stream, headers);
   }
 
   refuseNewConnections(enabled: boolean): void {

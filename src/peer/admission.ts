@@ -46,7 +46,7 @@ export async function runAdmission(check: AdmissionCheck, request: AdmissionRequ
 
 function refusal(status: number, reason: string, headers?: string[]): AdmissionOutcome {
   try {
-    return { admitted: false, refusal: new HandshakeRefusal(status, reason, buildRefusalResponse(status, reason, headers)) };
+    return { admitted: false, refusal: new HandshakeRefusal(status, reason, buildRefusalResponse(status, reason, headers), headers) };
   } catch (error) {
     // A status outside 300-599 or a malformed header line: the check's bug, not the client's.
     return serverError(`the admission check's refusal is unusable: ${(error as Error).message}`);

@@ -1,4 +1,5 @@
 import { ReadyState } from './ready-state.js';
+import { dropStream } from './byte-stream.js';
 import type { SocketBinding } from './socket-binding.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -24,7 +25,8 @@ export class BindingTimers {
     this.clearClose();
     this.closeTimer = setTimeout(() => {
       this.closeTimer = null;
-      this.binding.socket?.destroy();
+      const socket = this.binding.socket;
+      if (socket !== null) dropStream(socket);
     }, ms);
     this.closeTimer.unref();
   }

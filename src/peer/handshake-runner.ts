@@ -18,11 +18,12 @@ import type { NegotiatedDeflate } from './deflate-session.js';
 import type { PeerOptions } from './peer-options.js';
 import { describeTlsFailure } from './tls-failure.js';
 import { TLSOptions } from './tls-options.js';
+import { dropStream, type ByteStream } from './byte-stream.js';
 
 export type HandshakeOutcome =
   | {
       ok: true;
-      socket: Socket;
+      socket: ByteStream;
       protocol: string;
       requestedUrl: string;
       headers: Map<string, string>;
@@ -31,12 +32,12 @@ export type HandshakeOutcome =
       /** What the server's admission check attached (undefined without one, and on the client side). */
       admission?: unknown;
     }
-  | { ok: false; error: GodotError; reason: string; socket: Socket | null };
+  | { ok: false; error: GodotError; reason: string; socket: ByteStream | null };
 
 /** How long a refused client gets to read our HTTP error before the socket is destroyed. */
 const REFUSAL_LINGER_MS = 1000;
 
-function failure(error: GodotError, reason: string, socket: Socket | null = null): HandshakeOutcome {
+export function failure(error: GodotError, reason: string, socket: ByteStream | null = null): HandshakeOutcome {
   return { ok: false, error, reason, socket };
 }
 
@@ -45,8 +46,8 @@ function failure(error: GodotError, reason: string, socket: Socket | null = null
  * the pure parsers of src/handshake until they produce a result, enforces the
  * handshake timeout, and leaves the socket paused for the peer to adopt.
  */
-function drive(
-  socket: Socket,
+export function drive(
+  socket: ByteStream,
   timeoutMs: number,
   timeoutReason: string,
   onData: (chunk: Buffer) => HandshakeOutcome | Promise<HandshakeOutcome> | null,
@@ -81,11 +82,11 @@ function drive(
     const data = (chunk: Buffer): void => take(onData(chunk));
     const close = (): void => settle(onClose());
     const error = (cause: NodeJS.ErrnoException): void => {
-      socket.destroy();
+      dropStream(socket);
       settle(failure(errorCodeFor(cause), describeSocketError(cause)));
     };
     const timer = setTimeout(() => {
-      socket.destroy();
+      dropStream(socket);
       settle(failure(GodotError.ERR_TIMEOUT, timeoutReason));
     }, timeoutMs);
     socket.on('close', close);
@@ -245,7 +246,7 @@ function refuse(socket: Socket, refusal: HandshakeRefusal): HandshakeOutcome {
   return failure(GodotError.ERR_INVALID_DATA, `Handshake refused with ${refusal.status}: ${refusal.message}`, socket);
 }
 
-function errorCodeFor(cause: NodeJS.ErrnoException): GodotError {
+export function errorCodeFor(cause: NodeJS.ErrnoException): GodotError {
   switch (cause.code) {
     case 'ECONNREFUSED':
     case 'EHOSTUNREACH':
@@ -260,7 +261,7 @@ function errorCodeFor(cause: NodeJS.ErrnoException): GodotError {
   }
 }
 
-function describeSocketError(cause: NodeJS.ErrnoException): string {
+export function describeSocketError(cause: NodeJS.ErrnoException): string {
   const tlsFailure = describeTlsFailure(cause);
   if (tlsFailure !== null) return tlsFailure;
   return cause.code !== undefined && !cause.message.includes(cause.code) ? `${cause.code}: ${cause.message}` : cause.message;

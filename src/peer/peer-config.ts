@@ -85,6 +85,17 @@ export class PeerConfig<Events extends EventMap<Events>> extends EventEmitter<Ev
     this.setOption('deflate', resolveDeflateOption(value));
   }
   /**
+   * Clients: open WebSockets over HTTP/2 (RFC 8441), sharing one HTTP/2
+   * connection per origin, instead of one HTTP/1.1 upgrade per WebSocket.
+   * The server must announce SETTINGS_ENABLE_CONNECT_PROTOCOL.
+   */
+  get http2(): boolean {
+    return this.peerOptions.http2 === true;
+  }
+  set http2(enabled: boolean) {
+    this.setOption('http2', enabled === true);
+  }
+  /**
    * Server side: a check that sees each upgrade request (URL, headers, remote
    * address, chosen subprotocol) before the 101 and admits or refuses it; it
    * may be async. What it attaches on admission is `peer.admission`. null

@@ -1,4 +1,5 @@
 import { GodotError } from '../godot-error.js';
+import { dropStream } from './byte-stream.js';
 import { compactHeaders, flatCopy } from './compact-headers.js';
 import { Connection } from './connection.js';
 import type { HandshakeOutcome } from './handshake-runner.js';
@@ -17,7 +18,7 @@ export async function completeHandshake(binding: SocketBinding, handshake: Promi
   const outcome = await handshake;
   const peer = binding.peer;
   if (binding.state !== ReadyState.CONNECTING) {
-    outcome.socket?.destroy();
+    if (outcome.socket) dropStream(outcome.socket);
     peer.lastError = { code: GodotError.ERR_CONNECTION_ERROR, message: 'The connection was closed during the handshake' };
     return GodotError.ERR_CONNECTION_ERROR;
   }

@@ -26,6 +26,12 @@ export interface PeerOptions {
   deflate: Readonly<DeflateSettings> | null;
   /** Server side: decides, from the upgrade request, whether a peer is admitted (see admission.ts); null admits everyone. */
   admit: AdmissionCheck | null;
+  /**
+   * Client side: open the WebSocket over HTTP/2 (RFC 8441), as a stream of
+   * one HTTP/2 connection per origin shared by every such WebSocket. The
+   * server must announce SETTINGS_ENABLE_CONNECT_PROTOCOL. Off by default.
+   */
+  http2?: boolean;
   /** @internal The I/O state (flush schedule, turn clock, encode slab) the owner's peers share; the default instance when absent. */
   io?: EventLoopIo;
 }

@@ -80,6 +80,13 @@ export abstract class PeerSettings extends EventEmitter<WebSocketPeerEvents> {
   set deflate(value: boolean | DeflateOptions | null) {
     this.ownOptions().deflate = resolveDeflateOption(value);
   }
+  /** Client: connect over HTTP/2 (RFC 8441) instead of an HTTP/1.1 upgrade; see PeerOptions.http2. */
+  get http2(): boolean {
+    return this.options.http2 === true;
+  }
+  set http2(enabled: boolean) {
+    this.ownOptions().http2 = enabled === true;
+  }
   set handshakeTimeoutMs(value: number) {
     this.ownOptions().handshakeTimeoutMs = positiveInteger(value, 'handshakeTimeoutMs');
   }

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import { dropStream, remoteAddressOf, remotePortOf, setNoDelayOn, type ByteStream } from './byte-stream.js';
 import type { ProtocolError } from '../frame/index.js';
 import { BindingTimers } from './binding-timers.js';
 import type { CompactHeaders } from './compact-headers.js';
@@ -38,13 +38,13 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
   options: Readonly<PeerOptions>;
   readonly isServerSide: boolean;
   state: ReadyState = ReadyState.CONNECTING;
-  socket: Socket | null = null;
+  socket: ByteStream | null = null;
   connection: Connection | null = null;
   outbound: OutboundBuffer | null = null;
   /** Received messages waiting for getPacket; created with the first one. */
   inbound: PacketQueue | null = null;
   /** The accepted socket while a server-side handshake runs on it. */
-  handshakeSocket: Socket | null;
+  handshakeSocket: ByteStream | null;
   // The facts of the connection that the peer reports.
   closeCode = -1;
   closeReason = '';
@@ -64,14 +64,14 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
   private timers: BindingTimers | null = null;
 
   /** `socket` is the accepted socket on the server side; a client learns its socket when it opens. */
-  constructor(peer: WebSocketPeer, options: Readonly<PeerOptions>, isServerSide: boolean, socket: Socket | null) {
+  constructor(peer: WebSocketPeer, options: Readonly<PeerOptions>, isServerSide: boolean, socket: ByteStream | null) {
     this.peer = peer;
     this.options = options;
     this.isServerSide = isServerSide;
     this.handshakeSocket = socket;
     // Known before the handshake, so a failed handshake can still say who it was with.
-    this.remoteHost = socket?.remoteAddress ?? '';
-    this.remotePort = socket?.remotePort ?? 0;
+    this.remoteHost = socket === null ? '' : remoteAddressOf(socket);
+    this.remotePort = socket === null ? 0 : remotePortOf(socket);
   }
 
   get io(): EventLoopIo {
@@ -79,14 +79,14 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
   }
 
   /** The handshake succeeded: the socket is this connection's from now on. */
-  attach(socket: Socket, connection: Connection, outbound: OutboundBuffer): void {
+  attach(socket: ByteStream, connection: Connection, outbound: OutboundBuffer): void {
     this.socket = socket;
     this.connection = connection;
     this.outbound = outbound;
-    this.remoteHost = socket.remoteAddress ?? '';
-    this.remotePort = socket.remotePort ?? 0;
+    this.remoteHost = remoteAddressOf(socket);
+    this.remotePort = remotePortOf(socket);
     this.state = ReadyState.OPEN;
-    socket.setNoDelay(true);
+    setNoDelayOn(socket, true);
     listen(socket, this);
     if (this.options.heartbeatInterval > 0) this.startHeartbeat();
   }
@@ -244,13 +244,13 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
     if (this.state === ReadyState.CONNECTING) {
       // The caller gave up on a connection that never opened: it was never "closed", so no event.
       this.state = ReadyState.CLOSED;
-      this.handshakeSocket?.destroy();
+      if (this.handshakeSocket !== null) dropStream(this.handshakeSocket);
       this.handshakeSocket = null;
       return;
     }
     const socket = this.socket;
     if (socket !== null && !socket.destroyed) {
-      socket.destroy();
+      dropStream(socket);
       return; // onSocketClose finishes
     }
     this.finish();

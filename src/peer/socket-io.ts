@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { ByteStream } from './byte-stream.js';
 
 /** What the shared socket listeners call on the connection a socket belongs to. */
 export interface SocketListener {
@@ -8,14 +8,14 @@ export interface SocketListener {
 }
 
 const LISTENER = Symbol('gdws.binding');
-type ListenedSocket = Socket & { [LISTENER]?: SocketListener };
+type ListenedSocket = ByteStream & { [LISTENER]?: SocketListener };
 
 /**
  * Routes a socket's events to `listener` through listeners shared by every
  * socket (the socket points at its listener), so a connection costs no
  * closures.
  */
-export function listen(socket: Socket, listener: SocketListener): void {
+export function listen(socket: ByteStream, listener: SocketListener): void {
   (socket as ListenedSocket)[LISTENER] = listener;
   socket.on('data', onSocketData);
   socket.on('close', onSocketClose);
@@ -24,7 +24,7 @@ export function listen(socket: Socket, listener: SocketListener): void {
 }
 
 /** Stops routing (the 'error' listener stays: a late error must not crash the process). */
-export function unlisten(socket: Socket): void {
+export function unlisten(socket: ByteStream): void {
   socket.off('data', onSocketData);
   socket.off('end', onSocketEnd);
   socket.off('close', onSocketClose);
@@ -32,7 +32,7 @@ export function unlisten(socket: Socket): void {
 }
 
 /** Writes a batch in order, corked when it has several chunks; `written` runs once the kernel has it all (or at once without a socket). */
-export function writeChunks(socket: Socket | null, chunks: Buffer[], written: () => void): void {
+export function writeChunks(socket: ByteStream | null, chunks: Buffer[], written: () => void): void {
   if (socket === null || socket.destroyed) {
     written();
     return;

@@ -1,7 +1,9 @@
 import type { Socket } from 'node:net';
 import { CloseCode } from '../frame/index.js';
 import { GodotError } from '../godot-error.js';
-import type { UpgradeRequest } from '../handshake/index.js';
+import type { ExtendedConnectRequest, UpgradeRequest } from '../handshake/index.js';
+import type { ServerHttp2Stream } from 'node:http2';
+import { runHttp2ServerHandshake } from './http2-server-handshake.js';
 import { expandHeaders } from './compact-headers.js';
 import { runClientHandshake, runServerHandshake } from './handshake-runner.js';
 import type { PeerError, PeerObserver } from './peer-events.js';
@@ -15,6 +17,7 @@ import { PreparedDelivery, type PreparedMessages } from './prepared-messages.js'
 import { ReadyState, WriteMode } from './ready-state.js';
 import { receivedMessages } from './received-messages.js';
 import { SocketBinding } from './socket-binding.js';
+import { setNoDelayOn, type ByteStream } from './byte-stream.js';
 import type { TLSOptions } from './tls-options.js';
 import { getVariant, putVariant } from './packet-variant.js';
 import type { EncodableVariant, Variant } from '../variant/index.js';
@@ -76,6 +79,17 @@ export class WebSocketPeer extends PeerSettings {
     const binding = this.begin(true, socket);
     if (binding === null) return Promise.resolve(this.failCall(GodotError.ERR_ALREADY_IN_USE, IN_USE));
     return completeHandshake(binding, runServerHandshake(this.options, socket, request, head));
+  }
+
+  /**
+   * Adopts an HTTP/2 stream whose extended CONNECT request (RFC 8441) is
+   * checked (`validateExtendedConnect`) and runs the rest of the server
+   * handshake on it: the WebSocket then runs on that stream.
+   */
+  acceptHttp2Stream(stream: ServerHttp2Stream, request: ExtendedConnectRequest): Promise<GodotError> {
+    const binding = this.begin(true, stream);
+    if (binding === null) return Promise.resolve(this.failCall(GodotError.ERR_ALREADY_IN_USE, IN_USE));
+    return completeHandshake(binding, runHttp2ServerHandshake(this.options, stream, request));
   }
 
   // ---- packets ----------------------------------------------------------
@@ -288,7 +302,8 @@ export class WebSocketPeer extends PeerSettings {
   }
 
   setNoDelay(enabled: boolean): void {
-    this.binding?.socket?.setNoDelay(enabled);
+    const socket = this.binding?.socket;
+    if (socket) setNoDelayOn(socket, enabled);
   }
 
   getRequestedUrl(): string {
@@ -338,7 +353,7 @@ export class WebSocketPeer extends PeerSettings {
   }
 
   /** A new connection attempt, or null while one is under way or open. */
-  private begin(isServerSide: boolean, socket: Socket | null): SocketBinding | null {
+  private begin(isServerSide: boolean, socket: ByteStream | null): SocketBinding | null {
     if (this.binding !== null && this.binding.state !== ReadyState.CLOSED) return null;
     this.lastError = null;
     return (this.binding = new SocketBinding(this, this.options, isServerSide, socket));

@@ -2,7 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { GodotError, GodotErrorException } from '../godot-error.js';
-import { HandshakeRefusal, validateUpgradeRequest } from '../handshake/index.js';
+import { HandshakeRefusal, validateExtendedConnect, validateUpgradeRequest } from '../handshake/index.js';
+import { constants as http2Constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { remoteAddressOf } from '../peer/byte-stream.js';
+import { respondRefusal } from '../peer/http2-server-handshake.js';
 import type { PeerOptions } from '../peer/peer-options.js';
 import type { CertificateSource } from '../peer/tls-material.js';
 import type { TLSOptions } from '../peer/tls-options.js';
@@ -191,6 +194,33 @@ export class PeerServer implements PeerObserver, PeerTopics {
       return;
     }
     void this.createPeer().acceptUpgrade(socket, parsed, head);
+  }
+
+  /**
+   * Adopts an HTTP/2 stream (a node:http2 server's 'stream' event) carrying
+   * an extended CONNECT for a WebSocket (RFC 8441); anything else on it gets
+   * its HTTP/2 refusal here. The server must have been created with
+   * `settings: { enableConnectProtocol: true }`.
+   */
+  handleStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+    const address = remoteAddressOf(stream);
+    if (this.refusing) {
+      stream.on('error', () => {});
+      // REFUSED_STREAM: nothing was processed, the client may retry elsewhere (RFC 9113 section 8.7).
+      if (!stream.closed) stream.close(http2Constants.NGHTTP2_REFUSED_STREAM);
+      this.observer.handshakeFailed('Refusing new connections', address);
+      return;
+    }
+    let parsed;
+    try {
+      parsed = validateExtendedConnect(headers);
+    } catch (error) {
+      if (!(error instanceof HandshakeRefusal)) throw error;
+      respondRefusal(stream, error);
+      this.observer.handshakeFailed(error.message, address);
+      return;
+    }
+    void this.createPeer().acceptHttp2Stream(stream, parsed);
   }
 
   /** Adopts a raw accepted socket (what `listen` does for each connection). */

@@ -37,7 +37,7 @@ export function describeServerConformance(
     });
 
     describeSections(sections, options, async (testCase) => {
-      const peer = await connectRawClient(server.port);
+      const peer = server.openRawPeer !== undefined ? await server.openRawPeer() : await connectRawClient(server.port);
       try {
         await testCase.run(peer);
       } finally {

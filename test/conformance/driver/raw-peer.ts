@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
+import type { ClientHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { buildFrame, closePayload, Opcode } from './frame-builder.js';
 import type { FrameSpec } from './frame-builder.js';
 import { FrameParser } from './frame-parser.js';
 import type { WireFrame } from './frame-parser.js';
+
+/**
+ * What the driver talks over: a TCP socket, or an HTTP/2 stream carrying the
+ * WebSocket (RFC 8441), where END_STREAM is the FIN and RST_STREAM the reset.
+ */
+export type RawTransport = Socket | ClientHttp2Stream;
 
 /** The role the driver plays; the implementation under test plays the other one. */
 export type DriverRole = 'client' | 'server';
@@ -93,11 +100,12 @@ export class RawPeer {
   private destroyedByDriver = false;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: RawTransport,
     readonly role: DriverRole,
     initialBytes: Buffer,
   ) {
-    socket.setNoDelay(true);
+    // An HTTP/2 stream has no Nagle setting of its own (node:http2 turns it off on its sockets).
+    if ('setNoDelay' in socket) socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
     socket.on('end', () => {
       this.receivedFin = true;

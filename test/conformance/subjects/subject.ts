@@ -1,3 +1,5 @@
+import type { RawPeer } from '../driver/raw-peer.js';
+
 /**
  * The implementation under test, seen from the conformance suite: an echo
  * server or an echo client that sends every message it receives straight back
@@ -11,6 +13,8 @@ export interface EchoOptions {
 
 export interface RunningEchoServer {
   readonly port: number;
+  /** How the raw driver opens a WebSocket to it; a TCP connection and an HTTP/1.1 upgrade when absent. */
+  openRawPeer?(): Promise<RawPeer>;
   close(): Promise<void>;
 }
 
