@@ -48,6 +48,7 @@ export {
   type MultiplayerRoomsOptions,
   type MultiplayerRoomsApi,
 } from './rooms/index.js';
+export { RedisBackplane, type RedisBackplaneOptions, type BackplaneStats } from './backplane/index.js';
 export { WebSocketServer, WebSocketClient, type WebSocketServerEvents, type ListenOptions, type WebSocketClientEvents, type Godot3ClientEvents } from './godot3/index.js';
 export {
   WebSocketMultiplayerPeer,

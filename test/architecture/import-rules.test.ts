@@ -41,6 +41,7 @@ const ALLOWED: Record<string, string[]> = {
   multiplayer: ['.', 'frame', 'handshake', 'variant', 'peer', 'server'],
   godot3: ['.', 'frame', 'handshake', 'variant', 'peer', 'server', 'multiplayer'],
   rooms: ['.', 'frame', 'handshake', 'variant', 'peer', 'server', 'multiplayer', 'godot3'],
+  backplane: ['server', 'rooms'],
 };
 
 describe('the layering of src/', () => {

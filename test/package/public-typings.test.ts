@@ -46,6 +46,9 @@ describe('the package typings (tsconfig.package.json)', () => {
     expect(members.get('WebSocketPeer')).toEqual(expect.arrayContaining(['subscribe', 'unsubscribe', 'publish', 'sendPrepared']));
     expect(members.get('WebSocketServer')).toEqual(expect.arrayContaining(['topics', 'publish']));
     expect(members.get('WebSocketPeer')).not.toContain('topics');
+    expect(members.get('RedisBackplane')).toEqual(expect.arrayContaining(['processId', 'stats', 'connected', 'roomLink', 'attachTopics', 'attachRooms', 'close']));
+    // The optional Redis client stays out of the typings, so they compile without it.
+    expect([...typings.files.values()].filter((text) => /['"]ioredis['"]/.test(text))).toEqual([]);
   });
 
   it('export the Variant codec (issue 16) and putVar/getVar on every peer with packets', () => {
