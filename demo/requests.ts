@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import type { RoomInfo } from '../src/index.js';
 import { demoPage } from './page.js';
 
 /** Connected peers per endpoint, as `/status` reports them. */
@@ -8,6 +9,8 @@ export interface DemoStatus {
   godot3: number;
   game4: number;
   game3: number;
+  /** Open multiplayer rooms (`/room/NAME` for Godot 4, `/room3/NAME` for Godot 3) with their members. */
+  rooms: RoomInfo[];
 }
 
 /** Plain HTTP paths that are WebSocket endpoints, and what a browser that opens one is told. */

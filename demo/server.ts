@@ -1,6 +1,7 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
-import { CryptoKey, routeUpgrades, TLSOptions, X509Certificate } from '../src/index.js';
+import { CryptoKey, MultiplayerRooms, ROOM_PREFIXES, routeUpgrades, TLSOptions, X509Certificate } from '../src/index.js';
 import { createEchoServer } from './echo.js';
 import { createDemoGame } from './game.js';
 import { listenFailure } from './listen-failure.js';
@@ -41,6 +42,10 @@ const scheme = tls === null ? 'http' : 'https';
 const wsScheme = tls === null ? 'ws' : 'wss';
 
 const echo = createEchoServer(deflate);
+// Many independent Godot sessions: /room/NAME (Godot 4 relay) and /room3/NAME (Godot 3 gd_mp_api), each with its own ids.
+const rooms = new MultiplayerRooms();
+rooms.on('roomOpened', (name, kind) => log(`room ${name} (${kind}) opened`));
+rooms.on('roomClosed', (name) => log(`room ${name} closed`));
 const log = rateLimitedLog((line) => console.log(line));
 const relays = createRelays(log);
 const game = createDemoGame(log);
@@ -66,23 +71,32 @@ const handleRequest = demoRequests(wsScheme, () => ({
   godot3: godot3Count.size,
   game4: game4Count.size,
   game3: game3Count.size,
+  rooms: rooms.roomList(),
 }));
 // The TLS stage gets Godot's handshake timeout too (node's default is two minutes).
 const http = tls === null ? createServer(handleRequest) : createHttpsServer({ ...tls, handshakeTimeout: 3000 }, handleRequest);
 // Routing that never throws on a bad request target, and Godot's 3 s limit on request heads.
-routeUpgrades(http, { '/godot4': relays.godot4, '/godot3': relays.godot3, '/game4': game.godot4, '/game3': game.godot3 }, { fallback: echo });
+// Room paths go to the rooms, every other unrouted path to the echo.
+const roomsOrEcho = {
+  handleUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const path = request.url ?? '';
+    const target = Object.keys(ROOM_PREFIXES).some((prefix) => path.startsWith(prefix)) ? rooms : echo;
+    target.handleUpgrade(request, socket, head);
+  },
+};
+routeUpgrades(http, { '/godot4': relays.godot4, '/godot3': relays.godot3, '/game4': game.godot4, '/game3': game.godot3 }, { fallback: roomsOrEcho });
 
 http.on('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, options.port, host, argv)));
 http.listen(options.port, host, () => {
   const address = http.address();
   const port = address !== null && typeof address === 'object' ? address.port : options.port;
   const base = origin(wsScheme, host, port);
-  console.log(`gdws demo listening on ${origin(scheme, host, port)}/ (echo on ${base}/<any path>, Godot 4 multiplayer relay on ${base}/godot4, Godot 3 gd_mp_api relay on ${base}/godot3, game server on ${base}/game4 and ${base}/game3)${deflate ? ', permessage-deflate on' : ''}`);
+  console.log(`gdws demo listening on ${origin(scheme, host, port)}/ (echo on ${base}/<any path>, Godot 4 multiplayer relay on ${base}/godot4, Godot 3 gd_mp_api relay on ${base}/godot3, game server on ${base}/game4 and ${base}/game3, rooms on ${base}/room/NAME and ${base}/room3/NAME)${deflate ? ', permessage-deflate on' : ''}`);
 });
 
 function shutdown(): void {
   http.close();
-  void Promise.all([echo.stop(), relays.close(), game.close()]).then(() => process.exit(0));
+  void Promise.all([echo.stop(), relays.close(), game.close(), rooms.close()]).then(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 }
 process.on('SIGINT', shutdown);

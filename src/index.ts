@@ -13,6 +13,8 @@ export {
   type WebSocketPeerEvents,
   type PeerError,
   type PeerOptions,
+  PreparedMessages,
+  PreparedDelivery,
   type Pem,
   type DeflateOptions,
   type DeflateSettings,
@@ -21,7 +23,30 @@ export {
   type AdmissionVerdict,
 } from './peer/index.js';
 export { X509Certificate, CryptoKey, type CertificateSource, type KeySource } from './peer/tls-material.js';
-export { routeUpgrades, type UpgradeTarget, type UpgradeRoutingOptions } from './server/index.js';
+export {
+  routeUpgrades,
+  TopicHub,
+  SLOW_RECEIVER_REASON,
+  type TopicHubEvents,
+  type TopicBackplane,
+  type UpgradeTarget,
+  type UpgradeRoutingOptions,
+} from './server/index.js';
+export {
+  MultiplayerRooms,
+  roomByPath,
+  ROOM_PREFIXES,
+  MAX_ROOM_NAME,
+  type RoomKind,
+  type RoomEndpoint,
+  type RoomLink,
+  type RoomInfo,
+  type RoomChoice,
+  type MultiplayerRoomsEvents,
+  type RoomChooser,
+  type MultiplayerRoomsOptions,
+  type MultiplayerRoomsApi,
+} from './rooms/index.js';
 export { WebSocketServer, WebSocketClient, type WebSocketServerEvents, type ListenOptions, type WebSocketClientEvents, type Godot3ClientEvents } from './godot3/index.js';
 export {
   WebSocketMultiplayerPeer,

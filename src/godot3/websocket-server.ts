@@ -10,6 +10,8 @@ import { TLSOptions } from '../peer/tls-options.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
 import { SERVER_PEER_ID } from '../server/peer-id.js';
 import { PeerServer, type PeerServerObserver } from '../server/peer-server.js';
+import type { TopicHub } from '../server/topic-hub.js';
+import type { RelayMembers } from '../multiplayer/relay-bridge.js';
 import { applyGodot3Buffers, NOT_MULTIPLAYER } from './godot3-buffers.js';
 
 export interface WebSocketServerEvents {
@@ -90,6 +92,23 @@ export class WebSocketServer extends MultiplayerPeerBase<WebSocketServerEvents> 
     if (this.server.peers.size > 0) throw new Error('gdMpApi cannot change while connections are open');
     this.multiplayer = enabled;
     this.clearIncoming();
+  }
+
+  /**
+   * Publish/subscribe over this server's peers: `server.topics.subscribe(peer, 'news')`
+   * (or `peer.subscribe('news')`), then `server.publish('news', data)`.
+   * Assign a TopicHub to share one between servers.
+   */
+  get topics(): TopicHub {
+    return this.server.topics;
+  }
+  set topics(hub: TopicHub) {
+    this.server.topics = hub;
+  }
+
+  /** Sends one message, framed once, to every subscriber of `topic`; returns how many took it (see TopicHub.publish). */
+  publish(topic: string, data: Uint8Array | string, isText = typeof data === 'string'): number {
+    return this.server.topics.publish(topic, data, isText);
   }
 
   /** Extra header lines ("Name: value") added to every handshake response. */
@@ -182,6 +201,24 @@ export class WebSocketServer extends MultiplayerPeerBase<WebSocketServerEvents> 
   /** Adopts a raw accepted socket (what `listen` does for each connection). */
   acceptSocket(socket: Socket): void {
     this.server.acceptSocket(socket);
+  }
+
+  /** @internal A gd_mp_api server whose relay spans processes (a MultiplayerRooms room with a link): its remote side. */
+  serveRoom(): RelayMembers {
+    const protocol = this.protocol;
+    const server = this.server;
+    return {
+      bridgeTo: (bridge) => {
+        server.idSource = { reserve: () => bridge.reserveId(), release: (id) => bridge.left(id) };
+        protocol.bridgeTo(bridge);
+      },
+      remoteJoined: (id) => protocol.remoteJoined(id),
+      remoteLeft: (id) => protocol.remoteLeft(id),
+      deliverRemote: (from, to, payload) => protocol.deliverRemote(from, to, payload),
+      get remoteCount() {
+        return protocol.remoteCount;
+      },
+    };
   }
 
   // ---- MultiplayerPeer (gd_mp_api) ---------------------------------------

@@ -1,6 +1,7 @@
 import { GodotError } from '../godot-error.js';
 import { WriteMode } from '../peer/ready-state.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
+import { PreparedDelivery } from '../peer/prepared-messages.js';
 
 /**
  * What a WebSocketMultiplayerPeer lends the role it plays (server or client):
@@ -22,6 +23,8 @@ export interface MultiplayerRoleHost {
   fail(code: GodotError, message: string): GodotError;
   peerConnected(id: number): void;
   peerDisconnected(id: number): void;
+  /** Server: a connection that never became a peer (refused or timed-out handshake). */
+  handshakeFailed?(reason: string, address: string): void;
 }
 
 export interface ClientRoleHost extends MultiplayerRoleHost {
@@ -37,4 +40,9 @@ export function sendOrFail(host: MultiplayerRoleHost, connection: WebSocketPeer,
   const result = connection.send(message, WriteMode.BINARY);
   if (result !== GodotError.OK) host.fail(result, connection.lastError?.message ?? 'Send failed');
   return result;
+}
+
+/** Why a receiver refused prepared messages, for `dropPacket`. */
+export function refusalReason(outcome: PreparedDelivery): string {
+  return outcome === PreparedDelivery.NOT_OPEN ? 'the connection is closing' : 'over its outbound limits (outboundBufferSize / maxQueuedPackets)';
 }

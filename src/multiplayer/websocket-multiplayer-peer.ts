@@ -5,6 +5,7 @@ import { GodotError } from '../godot-error.js';
 import type { TLSOptions } from '../peer/tls-options.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
 import type { ClientRoleHost } from './multiplayer-role-host.js';
+import type { RelayMembers } from './relay-bridge.js';
 import { MultiplayerPeerBase } from './multiplayer-peer-base.js';
 import { SERVER_PEER_ID } from '../server/peer-id.js';
 import { WebSocketMultiplayerClientRole } from './websocket-multiplayer-client-role.js';
@@ -16,6 +17,8 @@ export interface WebSocketMultiplayerPeerEvents {
    * `handshakeTimeout` (Godot's SceneMultiplayer reports `connection_failed`).
    */
   connectionFailed: [reason: string];
+  /** Server: a connection that never became a peer (refused or timed-out handshake), with the reason. */
+  handshakeFailed: [reason: string, address: string];
 }
 
 /** Godot 4's default for WebSocketMultiplayerPeer.max_queued_packets. */
@@ -57,6 +60,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
     },
     leave: () => this.reset(),
     connectionFailed: (reason) => this.emit('connectionFailed', reason),
+    handshakeFailed: (reason, address) => this.emit('handshakeFailed', reason, address),
   };
 
   constructor() {
@@ -201,6 +205,12 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeerBase<WebSocketMulti
   /** The bound port of `createServer`, or 0. */
   getListeningPort(): number {
     return this.role instanceof WebSocketMultiplayerServerRole ? this.role.getListeningPort() : 0;
+  }
+
+  /** @internal A server whose relay spans processes (a MultiplayerRooms room with a link): its remote side. */
+  serveRoom(): RelayMembers {
+    if (this.role instanceof WebSocketMultiplayerClientRole) throw new Error('A client cannot serve a room');
+    return this.role ?? this.becomeServer();
   }
 
   // ---- internals --------------------------------------------------------

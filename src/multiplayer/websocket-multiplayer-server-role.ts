@@ -10,6 +10,11 @@ import { sendOrFail, type MultiplayerRoleHost } from './multiplayer-role-host.js
 import { PeerServer, type PeerServerObserver } from '../server/peer-server.js';
 import { ConnectionStatus } from './connection-status.js';
 import { routeSceneRelay, serverTargets } from './relay-rules.js';
+import { PeerAnnouncer, type AnnouncementWords } from './peer-announcer.js';
+import { PreparedDelivery, PreparedMessages } from '../peer/prepared-messages.js';
+import { refusalReason } from './multiplayer-role-host.js';
+import { CloseCode } from '../frame/index.js';
+import type { RelayBridge } from './relay-bridge.js';
 import { decodeSceneSystemPacket, encodePeerNotice, encodeRelay, isSceneSystemPacket, SceneSystemCommand } from './scene-multiplayer-packet.js';
 
 /**
@@ -27,6 +32,15 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
   /** Clients not admitted yet (authenticating): not announced, cannot relay, not relayed to. */
   private readonly held = new Set<number>();
   private detached = false;
+  /** The room link's side of this relay when it spans processes (MultiplayerRooms); null alone. */
+  private bridge: RelayBridge | null = null;
+  /** Members connected to other processes, known through the bridge. */
+  private readonly remote = new Set<number>();
+  /** ADD_PEER / DEL_PEER in batches, once per turn (see PeerAnnouncer). */
+  private readonly announcer = new PeerAnnouncer(SCENE_ANNOUNCEMENTS, (id, peer) => {
+    this.host.dropPacket(id, 'peer announcements do not fit its outbound buffer: closing it (1013)');
+    peer.close(CloseCode.TRY_AGAIN_LATER, 'Too slow: peer announcements did not fit the outbound buffer');
+  });
 
   /** `options` is read as each connection opens. */
   constructor(
@@ -75,13 +89,55 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     return [...this.peers.keys()];
   }
 
+  /**
+   * Makes this relay one part of a room spanning processes: ids come from
+   * the bridge, local joins and departures are reported to it, and packets
+   * for members elsewhere are forwarded through it.
+   */
+  bridgeTo(bridge: RelayBridge): void {
+    this.bridge = bridge;
+    this.transport.idSource = { reserve: () => bridge.reserveId(), release: (id) => bridge.left(id) };
+  }
+
+  get remoteCount(): number {
+    return this.remote.size;
+  }
+
+  /** A member joined in another process: announced here, and a relay target. */
+  remoteJoined(id: number): void {
+    if (this.peers.has(id) || this.remote.has(id)) return;
+    this.remote.add(id);
+    if (this.host.relayEnabled()) this.announcer.arrive(id, null);
+  }
+
+  remoteLeft(id: number): void {
+    if (!this.remote.delete(id)) return;
+    this.announcer.depart(id);
+  }
+
+  /** A packet from member `from` elsewhere for local members: `to > 1` one, `0` all, `-x` all but x. */
+  deliverRemote(from: number, to: number, payload: Uint8Array): void {
+    if (!this.remote.has(from) || payload.length === 0) return;
+    this.announcer.flush();
+    const envelope = PreparedMessages.of(encodeRelay(from, payload), false);
+    if (to > 1) {
+      if (!this.held.has(to)) this.peers.get(to)?.sendPrepared(envelope);
+      return;
+    }
+    const excluded = -to;
+    for (const [id, peer] of this.peers) if (id !== excluded && !this.held.has(id)) peer.sendPrepared(envelope);
+  }
+
   /** To `target`: `> 0` one client, `0` all, `< 0` all but one. */
   send(target: number, data: Uint8Array): GodotError {
     const targets = serverTargets(target, this.peers);
     if (targets === null) return this.host.fail(GodotError.ERR_INVALID_PARAMETER, `Peer not found: ${target}`);
+    this.announcer.flush();
     if (targets.length === 1) return sendOrFail(this.host, this.peers.get(targets[0]!)!, data);
-    // As in Godot, a broadcast ignores individual failures.
-    for (const id of targets) this.peers.get(id)!.send(data, WriteMode.BINARY);
+    if (targets.length === 0) return GodotError.OK;
+    // Framed once for everyone; as in Godot, a broadcast ignores individual failures.
+    const prepared = PreparedMessages.of(data, false);
+    for (const id of targets) this.peers.get(id)!.sendPrepared(prepared);
     return GodotError.OK;
   }
 
@@ -90,17 +146,19 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     this.peers.delete(id);
     this.transport.forget(id);
     this.host.forgetConnection(peer);
+    // Its id is free again elsewhere, announced or not.
+    this.bridge?.left(id);
     // A client that was never admitted was never announced.
-    if (this.held.delete(id) || !this.host.relayEnabled()) return;
-    const departure = encodePeerNotice(SceneSystemCommand.DEL_PEER, id);
-    for (const [other, connection] of this.peers) if (!this.held.has(other)) connection.send(departure, WriteMode.BINARY);
+    if (this.held.delete(id)) return;
+    this.announcer.depart(id);
   }
 
   /** Ends the hold on client `id` (see `holdNewPeers`) and announces it; false when it is not held. */
   admit(id: number): boolean {
     const peer = this.peers.get(id);
     if (peer === undefined || !this.held.delete(id)) return false;
-    if (this.host.relayEnabled()) this.announceArrival(id, peer);
+    if (this.host.relayEnabled()) this.announcer.arrive(id, peer);
+    this.bridge?.joined(id);
     return true;
   }
 
@@ -108,6 +166,7 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
   detach(): void {
     this.detached = true;
     this.state = ConnectionStatus.DISCONNECTED;
+    this.announcer.clear();
   }
 
   /** Stops listening and closes every connection; resolves when the sockets are gone. */
@@ -140,8 +199,12 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
       return;
     }
     this.peers.set(id, peer);
-    if (this.host.holdNewPeers?.() === true) this.held.add(id);
-    else if (this.host.relayEnabled()) this.announceArrival(id, peer);
+    if (this.host.holdNewPeers?.() === true) {
+      this.held.add(id);
+    } else {
+      if (this.host.relayEnabled()) this.announcer.arrive(id, peer);
+      this.bridge?.joined(id);
+    }
     this.host.peerConnected(id);
   }
 
@@ -157,16 +220,8 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     this.host.peerDisconnected(id);
   }
 
-  handshakeFailed(): void {}
-
-  /** SceneMultiplayer's order: for each client already here, tell it about the newcomer, then the newcomer about it. */
-  private announceArrival(id: number, newcomer: WebSocketPeer): void {
-    const arrival = encodePeerNotice(SceneSystemCommand.ADD_PEER, id);
-    for (const [other, peer] of this.peers) {
-      if (other === id || this.held.has(other)) continue;
-      peer.send(arrival, WriteMode.BINARY);
-      newcomer.send(encodePeerNotice(SceneSystemCommand.ADD_PEER, other), WriteMode.BINARY);
-    }
+  handshakeFailed(reason: string, address: string): void {
+    if (!this.detached) this.host.handshakeFailed?.(reason, address);
   }
 
   private handleSystemPacket(source: number, message: Buffer): void {
@@ -201,21 +256,34 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
       this.host.dropPacket(source, 'relay from a client that is not admitted yet (authenticating)');
       return;
     }
-    const admitted = this.held.size === 0 ? this.peers : new Set([...this.peers.keys()].filter((id) => !this.held.has(id)));
+    // A packet never overtakes the announcement of its sender or of its receivers.
+    this.announcer.flush();
+    const admitted = this.held.size === 0 && this.remote.size === 0 ? this.peers : new Set([...[...this.peers.keys()].filter((id) => !this.held.has(id)), ...this.remote]);
     const route = routeSceneRelay(source, target, admitted);
     if ('dropReason' in route) {
       this.host.dropPacket(source, route.dropReason);
       return;
     }
     if (route.forwardTo.length > 0) {
-      const envelope = encodeRelay(source, packet);
+      // The envelope is framed once and its bytes shared by every receiver.
+      const envelope = PreparedMessages.of(encodeRelay(source, packet), false);
       for (const id of route.forwardTo) {
         const peer = this.peers.get(id);
-        if (peer !== undefined && peer.send(envelope, WriteMode.BINARY) !== GodotError.OK) {
-          this.host.dropPacket(source, `could not relay to peer ${id}: ${peer.lastError?.message ?? 'send failed'}`);
-        }
+        // Not here: a member in another process, reached through the bridge below.
+        if (peer === undefined) continue;
+        const outcome = peer.sendPrepared(envelope);
+        if (outcome !== PreparedDelivery.SENT) this.host.dropPacket(source, `could not relay to peer ${id}: ${refusalReason(outcome)}`);
       }
     }
+    // Members elsewhere: one forward for a broadcast, the link fans it out there.
+    const bridge = this.bridge;
+    if (bridge !== null && this.remote.size > 0 && (target <= 0 || this.remote.has(target))) bridge.forward(source, target, packet);
     if (route.deliverToServer) this.host.deliver(source, packet);
   }
 }
+
+const SCENE_ANNOUNCEMENTS: AnnouncementWords = {
+  arrival: (id) => encodePeerNotice(SceneSystemCommand.ADD_PEER, id),
+  departure: (id) => encodePeerNotice(SceneSystemCommand.DEL_PEER, id),
+  ascending: false,
+};

@@ -13,6 +13,7 @@ import { createInboundDecompression, createOutboundCompression, type NegotiatedD
 import type { InboundDecompression, InboundMessageSink } from './inbound-decompression.js';
 import type { OutboundBuffer } from './outbound-buffer.js';
 import type { OutboundCompression } from './outbound-compression.js';
+import type { PreparedMessages } from './prepared-messages.js';
 
 /**
  * Where the close handshake stands, as the protocol core sees it. The only
@@ -155,6 +156,17 @@ export class Connection implements MessageSink, InboundMessageSink {
   sendMessage(data: Uint8Array, isText: boolean, rsv = 0): void {
     if (this.outflow !== null && rsv === 0) this.outflow.send(data, isText);
     else this.out.addFrame(true, rsv, isText ? Opcode.TEXT : Opcode.BINARY, data, true);
+  }
+
+  /** Queues messages framed once for many receivers; without compression their bytes are shared as they are. */
+  sendPrepared(messages: PreparedMessages): void {
+    const outflow = this.outflow;
+    if (outflow === null) {
+      this.out.addEncoded(messages.wire, messages.payloadBytes, messages.messageCount);
+      return;
+    }
+    // Compression keeps per-connection context: this receiver frames (and compresses) each message itself.
+    for (const payload of messages.payloads) outflow.send(payload, messages.isText);
   }
 
   sendPing(payload: Uint8Array): void {

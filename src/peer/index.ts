@@ -10,3 +10,4 @@ export { Fifo } from './fifo.js';
 export { OrderedLane } from './ordered-lane.js';
 export { EventLoopIo, defaultEventLoopIo } from './event-loop-io.js';
 export { type AdmissionCheck, type AdmissionRequest, type AdmissionVerdict } from './admission.js';
+export { PreparedMessages, PreparedDelivery } from './prepared-messages.js';

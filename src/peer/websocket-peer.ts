@@ -10,6 +10,8 @@ import { outgoingBytes } from './outgoing-message.js';
 import { completeHandshake } from './peer-handshake.js';
 import { DEFAULT_PEER_OPTIONS, type PeerOptions } from './peer-options.js';
 import { PeerSettings } from './peer-settings.js';
+import type { PeerTopics } from './peer-topics.js';
+import { PreparedDelivery, type PreparedMessages } from './prepared-messages.js';
 import { ReadyState, WriteMode } from './ready-state.js';
 import { receivedMessages } from './received-messages.js';
 import { SocketBinding } from './socket-binding.js';
@@ -42,6 +44,8 @@ export class WebSocketPeer extends PeerSettings {
   observer: PeerObserver | null = null;
   /** @internal The owner's id for this peer. */
   tag = 0;
+  /** @internal The topic registry this peer is subscribed through (its server's TopicHub); null before the first subscription. */
+  topics: PeerTopics | null = null;
 
   constructor(options: Readonly<PeerOptions> = DEFAULT_PEER_OPTIONS) {
     super(options);
@@ -158,6 +162,48 @@ export class WebSocketPeer extends PeerSettings {
     }
     connection.sendMessage(bytes, isText);
     return GodotError.OK;
+  }
+
+  /**
+   * Queues messages already framed for many receivers (a broadcast): no copy
+   * of the payload and no per-receiver framing. Nothing is queued unless all
+   * of them fit the outbound limits (unless `withinLimits` is false, for
+   * bounded control traffic such as a newcomer's roster); no `lastError` is
+   * recorded, as the broadcaster decides what a refusal means.
+   */
+  sendPrepared(messages: PreparedMessages, withinLimits = true): PreparedDelivery {
+    const connection = this.openConnection();
+    if (connection === null) return PreparedDelivery.NOT_OPEN;
+    const outbound = this.binding!.outbound!;
+    const options = this.options;
+    if (withinLimits && (outbound.queuedMessages + messages.messageCount > options.maxQueuedPackets || outbound.bufferedAmount + messages.payloadBytes > options.outboundBufferSize)) {
+      return PreparedDelivery.OVER_LIMIT;
+    }
+    connection.sendPrepared(messages);
+    return PreparedDelivery.SENT;
+  }
+
+  // ---- topics (a server's TopicHub) ----------------------------------------
+
+  /** Subscribes this server-side peer to `topic` on its server's hub; false when already subscribed. */
+  subscribe(topic: string): boolean {
+    return this.topicRegistry().subscribe(this, topic);
+  }
+
+  /** Unsubscribes from `topic`; false when not subscribed. */
+  unsubscribe(topic: string): boolean {
+    return this.topics?.unsubscribe(this, topic) ?? false;
+  }
+
+  /** Publishes to `topic`'s subscribers except this peer (as uWebSockets' `ws.publish`); returns how many took it. */
+  publish(topic: string, data: Uint8Array | string, isText = typeof data === 'string'): number {
+    return this.topicRegistry().publish(topic, data, isText, this);
+  }
+
+  private topicRegistry(): PeerTopics {
+    const topics = this.topics;
+    if (topics === null) throw new Error('This peer has no topic hub: subscribe it through its server (server.topics.subscribe(peer, topic)) first');
+    return topics;
   }
 
   sendText(text: string): GodotError {

@@ -10,6 +10,25 @@ import { WebSocketPeer, type PeerError, type PeerObserver } from '../peer/websoc
 import { headersFromIncomingMessage } from './incoming-headers.js';
 import { randomPeerId } from './peer-id.js';
 import { TlsListener } from './tls-listener.js';
+import { TopicHub } from './topic-hub.js';
+import { ReadyState } from '../peer/ready-state.js';
+import { CloseCode } from '../frame/index.js';
+import type { PeerTopics } from '../peer/peer-topics.js';
+
+/**
+ * Connections the kernel may hold completed but not yet accepted (capped by
+ * net.core.somaxconn). Node's default, 511, overflows when a thousand
+ * clients connect at once (a game's players after a server restart): the
+ * rest wait a second for their SYN to be retried.
+ */
+export const LISTEN_BACKLOG = 4096;
+
+/** Where ids come from when they must be unique beyond this server (a room spanning processes). */
+export interface PeerIdSource {
+  reserve(): Promise<number>;
+  /** The id was reserved for a connection that closed before it joined. */
+  release(id: number): void;
+}
 
 /** What a PeerServer tells its owner about its peers, by id. */
 export interface PeerServerObserver {
@@ -39,7 +58,7 @@ export interface PeerServerListenOptions {
  * nothing of Godot's multiplayer protocols: the Godot-named classes compose
  * it with whatever they speak on top.
  */
-export class PeerServer implements PeerObserver {
+export class PeerServer implements PeerObserver, PeerTopics {
   /** While true, new connections are closed without a response (Godot's refuse_new_connections). */
   refusing = false;
   /** Detail of the last failed `listen`. */
@@ -48,6 +67,9 @@ export class PeerServer implements PeerObserver {
   private tlsListener: TlsListener | null = null;
   private readonly peersById = new Map<number, WebSocketPeer>();
   private readonly pending = new Set<WebSocketPeer>();
+  private topicHub: TopicHub | null = null;
+  /** Ids from elsewhere (asynchronously) instead of drawn here; null draws them here. */
+  idSource: PeerIdSource | null = null;
 
   /** `options` is read as each connection opens, so later changes apply to later connections. */
   constructor(
@@ -58,6 +80,28 @@ export class PeerServer implements PeerObserver {
   /** The established peers by id. */
   get peers(): ReadonlyMap<number, WebSocketPeer> {
     return this.peersById;
+  }
+
+  /** The topics this server's peers subscribe to and publish on; created on first use. Assign to share one hub between servers. */
+  get topics(): TopicHub {
+    return (this.topicHub ??= new TopicHub());
+  }
+  set topics(hub: TopicHub) {
+    this.topicHub = hub;
+  }
+
+  // ---- PeerTopics: what `peer.subscribe(topic)` / `peer.publish(...)` reach --------
+
+  subscribe(peer: WebSocketPeer, topic: string): boolean {
+    return this.topics.subscribe(peer, topic);
+  }
+
+  unsubscribe(peer: WebSocketPeer, topic: string): boolean {
+    return this.topicHub?.unsubscribe(peer, topic) ?? false;
+  }
+
+  publish(topic: string, data: Uint8Array | string, isText?: boolean, except?: WebSocketPeer | null): number {
+    return this.topics.publish(topic, data, isText, except);
   }
 
   /** Starts listening; resolves OK, or ERR_ALREADY_IN_USE / ERR_CANT_CREATE / ERR_INVALID_PARAMETER with `lastError`. */
@@ -86,7 +130,7 @@ export class PeerServer implements PeerObserver {
       };
       server.once('error', onError);
       server.once('close', onClose);
-      server.listen({ port, host: bindIp === '*' ? undefined : bindIp }, () => {
+      server.listen({ port, host: bindIp === '*' ? undefined : bindIp, backlog: LISTEN_BACKLOG }, () => {
         server.off('error', onError);
         server.off('close', onClose);
         server.on('error', () => {});
@@ -158,9 +202,33 @@ export class PeerServer implements PeerObserver {
   // ---- PeerObserver (the peers report here) -------------------------------
 
   peerEstablished(peer: WebSocketPeer, protocol: string): void {
-    this.pending.delete(peer);
-    const id = randomPeerId((candidate) => this.peersById.has(candidate));
+    const source = this.idSource;
+    if (source === null) {
+      this.pending.delete(peer);
+      this.join(randomPeerId((candidate) => this.peersById.has(candidate)), peer, protocol);
+      return;
+    }
+    // Still pending (stop() closes it) until its id comes.
+    source.reserve().then(
+      (id) => {
+        if (!this.pending.delete(peer) || peer.getReadyState() !== ReadyState.OPEN) {
+          source.release(id);
+          return;
+        }
+        this.join(id, peer, protocol);
+        // Messages that came while the id was on its way.
+        if (peer.getAvailablePacketCount() > 0) this.peerData(peer);
+      },
+      (error: unknown) => {
+        this.pending.delete(peer);
+        peer.close(CloseCode.INTERNAL_ERROR, `No peer id: ${error instanceof Error ? error.message : String(error)}`.slice(0, 120));
+      },
+    );
+  }
+
+  private join(id: number, peer: WebSocketPeer, protocol: string): void {
     peer.tag = id;
+    peer.topics = this;
     this.peersById.set(id, peer);
     this.observer.peerJoined(id, peer, protocol);
   }
@@ -181,6 +249,7 @@ export class PeerServer implements PeerObserver {
   peerClosed(peer: WebSocketPeer, wasClean: boolean): void {
     if (this.peersById.get(peer.tag) !== peer) return;
     this.peersById.delete(peer.tag);
+    this.topicHub?.unsubscribeAll(peer);
     this.observer.peerLeft(peer.tag, peer, wasClean);
   }
 

@@ -92,7 +92,7 @@ describe('demo server first impression (npm start)', () => {
       expect(response.headers.get('content-type')).toBe('application/json');
       return response.json();
     };
-    expect(await counts()).toEqual({ echo: 0, godot4: 0, godot3: 0, game4: 0, game3: 0 });
+    expect(await counts()).toEqual({ echo: 0, godot4: 0, godot3: 0, game4: 0, game3: 0, rooms: [] });
 
     const open = async (path: string): Promise<WebSocket> => {
       const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`);
@@ -100,7 +100,7 @@ describe('demo server first impression (npm start)', () => {
       return socket;
     };
     const sockets = [await open('/echo'), await open('/anything'), await open('/godot4'), await open('/godot3'), await open('/godot3')];
-    await expect.poll(counts).toEqual({ echo: 2, godot4: 1, godot3: 2, game4: 0, game3: 0 });
+    await expect.poll(counts).toEqual({ echo: 2, godot4: 1, godot3: 2, game4: 0, game3: 0, rooms: [] });
 
     const closeAll = (group: WebSocket[]): Promise<unknown> =>
       Promise.all(
@@ -110,9 +110,9 @@ describe('demo server first impression (npm start)', () => {
         }),
       );
     await closeAll([sockets[0]!, sockets[3]!]);
-    await expect.poll(counts).toEqual({ echo: 1, godot4: 1, godot3: 1, game4: 0, game3: 0 });
+    await expect.poll(counts).toEqual({ echo: 1, godot4: 1, godot3: 1, game4: 0, game3: 0, rooms: [] });
     await closeAll([sockets[1]!, sockets[2]!, sockets[4]!]);
-    await expect.poll(counts).toEqual({ echo: 0, godot4: 0, godot3: 0, game4: 0, game3: 0 });
+    await expect.poll(counts).toEqual({ echo: 0, godot4: 0, godot3: 0, game4: 0, game3: 0, rooms: [] });
     expect(await interruptDemo(demo)).toBe(0);
   });
 });

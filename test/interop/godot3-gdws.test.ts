@@ -7,6 +7,7 @@ import { WebSocketClient } from '../../src/godot3/websocket-client.js';
 import { GodotError } from '../../src/godot-error.js';
 import { WriteMode } from '../../src/peer/ready-state.js';
 import { WebSocketServer } from '../../src/godot3/websocket-server.js';
+import { MultiplayerRooms } from '../../src/rooms/multiplayer-rooms.js';
 import { patternBytes } from './godot3/godot-config.js';
 import type { MessageType, MpStep } from './godot3/godot-config.js';
 import { expectHealthy, expectedEchoes, idsOf, messageSummary, ONE_MIB, rpcsOf, sendAndReceiveEach, showOnFailure, SIZES, startRawServer, TWO_CLIENT_MP_SERVER_STEPS, TWO_MIB_BUFFERS, TYPES, useGodot3 } from './godot3/harness.js';
@@ -259,11 +260,26 @@ function godotClientSteps(name: string, clients: number): MpStep[] {
   ];
 }
 
-describe.each([2, 3])('%i Godot 3 gd_mp_api clients through a gdws gd_mp_api server', (clientCount) => {
+describe.each([
+  [2, 'a gdws gd_mp_api server'],
+  [3, 'a gdws gd_mp_api server'],
+  [2, 'a MultiplayerRooms room (/room3/duel)'],
+])('%i Godot 3 gd_mp_api clients through %s', (clientCount, where) => {
   it('introduces everyone and carries rpcs to the server, to each peer, to all and to all but the server', async () => {
-    const server = new WebSocketServer();
-    expect(await server.listen({ port: 0, bindIp: '127.0.0.1', gdMpApi: true })).toBe(GodotError.OK);
-    cleanups.push(() => server.stop());
+    let server: WebSocketServer;
+    let url: string;
+    if (where.startsWith('a MultiplayerRooms')) {
+      const rooms = new MultiplayerRooms();
+      expect(await rooms.listen(0)).toBe(GodotError.OK);
+      cleanups.push(() => rooms.close());
+      server = rooms.openRoom('duel', 'godot3') as WebSocketServer;
+      url = `ws://127.0.0.1:${rooms.getListeningPort()}/room3/duel`;
+    } else {
+      server = new WebSocketServer();
+      expect(await server.listen({ port: 0, bindIp: '127.0.0.1', gdMpApi: true })).toBe(GodotError.OK);
+      cleanups.push(() => server.stop());
+      url = `ws://127.0.0.1:${server.getListeningPort()}/godot3`;
+    }
     const api = new RpcEndpoint(server);
     const connected: number[] = [];
     const disconnected: number[] = [];
@@ -286,7 +302,6 @@ describe.each([2, 3])('%i Godot 3 gd_mp_api clients through a gdws gd_mp_api ser
     // -server, -all and -bye from every client
     void api.waitForRpcs(3 * clientCount).then(() => api.call(0, 'greet', 'server-done', 1));
 
-    const url = `ws://127.0.0.1:${server.getListeningPort()}/godot3`;
     const names = ['a', 'b', 'c'].slice(0, clientCount);
     const godots = names.map((name) => startGodot('mp-client', { url, steps: godotClientSteps(name, clientCount) }));
     for (const godot of godots) cleanups.push(() => godot.kill());

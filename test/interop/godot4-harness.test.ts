@@ -4,7 +4,7 @@
 
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GodotError, WebSocketMultiplayerPeer, WebSocketServer, WriteMode } from '../../src/index.js';
+import { GodotError, MultiplayerRooms, WebSocketMultiplayerPeer, WebSocketServer, WriteMode } from '../../src/index.js';
 import { godot4Project } from './godot4/project.js';
 import { eventsOf, godot4Script, reportScriptFiles, resultsOf } from './godot4/results.js';
 import { Godot4RunError, runGodot4, type Godot4RunResult } from './godot4/run-godot4.js';
@@ -132,6 +132,36 @@ describe('Godot 4.6 web template in headless Chromium', () => {
       }
     } finally {
       await server.close();
+    }
+  }, TEST_TIMEOUT_MS);
+
+  it('two Godot 4 SceneMultiplayer clients meet in a MultiplayerRooms room (/room/arena) while another room stays apart', async () => {
+    const rooms = new MultiplayerRooms();
+    expect(await rooms.listen(0)).toBe(GodotError.OK);
+    try {
+      const base = `ws://127.0.0.1:${rooms.getListeningPort()}`;
+      // A gdws client sits in another room the whole time: the Godot clients must never hear of it.
+      const bystander = new WebSocketMultiplayerPeer();
+      expect(await bystander.createClient(`${base}/room/elsewhere`)).toBe(GodotError.OK);
+      const url = `${base}/room/arena`;
+      const [a, b] = await Promise.all([run('mp-client.gd', { url, tag: 'A' }), run('mp-client.gd', { url, tag: 'B' })]);
+      expect(a.exitCode, a.lines.join('\n')).toBe(0);
+      expect(b.exitCode, b.lines.join('\n')).toBe(0);
+      const idA = eventsOf(a.lines, 'connected')[0]?.['id'] as number;
+      const idB = eventsOf(b.lines, 'connected')[0]?.['id'] as number;
+      for (const [outcome, other, otherTag] of [
+        [a, idB, 'B'],
+        [b, idA, 'A'],
+      ] as const) {
+        const peers = eventsOf(outcome.lines, 'peer_connected').map((event) => event['id']);
+        expect(new Set(peers)).toEqual(new Set([1, other]));
+        expect(peers).not.toContain(bystander.getUniqueId());
+        expect(eventsOf(outcome.lines, 'rpc')).toEqual([{ event: 'rpc', from: other, tag: otherTag, claimedId: other }]);
+      }
+      expect(bystander.getAnnouncedPeers()).toEqual([]);
+      await bystander.close();
+    } finally {
+      await rooms.close();
     }
   }, TEST_TIMEOUT_MS);
 });

@@ -39,6 +39,15 @@ describe('the package typings (tsconfig.package.json)', () => {
     expect(members.get('TLSOptions')).toEqual(expect.arrayContaining(['getPrivateKey', 'isServer']));
   });
 
+  it('export topics and rooms (issue 19)', () => {
+    const members = typings.classMembers;
+    expect(members.get('TopicHub')).toEqual(expect.arrayContaining(['subscribe', 'unsubscribe', 'publish', 'deliverRemote', 'attachBackplane', 'subscriberCount', 'topics']));
+    expect(members.get('MultiplayerRooms')).toEqual(expect.arrayContaining(['handleUpgrade', 'listen', 'attachLink', 'roomList', 'getRoom', 'peerCount', 'close']));
+    expect(members.get('WebSocketPeer')).toEqual(expect.arrayContaining(['subscribe', 'unsubscribe', 'publish', 'sendPrepared']));
+    expect(members.get('WebSocketServer')).toEqual(expect.arrayContaining(['topics', 'publish']));
+    expect(members.get('WebSocketPeer')).not.toContain('topics');
+  });
+
   it('export the Variant codec (issue 16) and putVar/getVar on every peer with packets', () => {
     const index = typings.files.get('index.d.ts')!;
     const names = [
