@@ -1,13 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SUBJECTS, type Subject } from './results.js';
 
 /** What `npm run bench:e2e -- ...` was asked to do; see bench/e2e.ts for the flags. */
 
 export const SIZES = [16, 1024, 64 * 1024, 1024 * 1024];
 export const CONNECTION_COUNTS = [1, 100];
 export const IN_FLIGHT = 16;
+/** The latency cells: one message in flight on one connection, so RTT is the whole cost of one echo. */
+export const LATENCY_SIZES = [16, 1024];
+export const HANDSHAKE_CONCURRENCY = [256, 1];
+export const ALL_SECTIONS = 'server,latency,handshake,client,memory';
 
 export interface Options {
   quick: boolean;
@@ -35,9 +38,9 @@ export function parseOptions(argv: string[], repoRoot: string): Options {
     rounds: Number(value('--rounds') ?? (quick ? 2 : 6)),
     warmupMs: Number(value('--warmup') ?? (quick ? 300 : 800)),
     windowMs: Number(value('--window') ?? (quick ? 700 : 2000)),
-    sections: new Set((value('--sections') ?? 'server,client,memory').split(',')),
-    idleConnections: Number(value('--idle') ?? (quick ? 2000 : 5000)),
-    memoryRounds: 2,
+    sections: new Set((value('--sections') ?? ALL_SECTIONS).split(',')),
+    idleConnections: Number(value('--idle') ?? (quick ? 2000 : 10_000)),
+    memoryRounds: Number(value('--memory-rounds') ?? (quick ? 1 : 2)),
     sizes: value('--sizes')?.split(',').map(Number) ?? SIZES,
     connectionCounts: value('--connections')?.split(',').map(Number) ?? CONNECTION_COUNTS,
     pinning: pinningFor(value('--pin') ?? 'separate'),
@@ -71,12 +74,12 @@ function commandExists(command: string): boolean {
 }
 
 /**
- * gdws, ws in odd rounds and ws, gdws in even ones (A B, B A, A B, ...): the
- * run that comes first in a pair was seen to fare differently from the one
- * that follows, so neither subject always takes the same place.
+ * The subjects in order in odd rounds and reversed in even ones (A B C, C B A,
+ * A B C, ...): the run that comes first in a round was seen to fare
+ * differently from those that follow, so no subject always takes one place.
  */
-export function roundOrder(round: number): readonly Subject[] {
-  return round % 2 === 1 ? SUBJECTS : [...SUBJECTS].reverse();
+export function roundOrder<T>(round: number, subjects: readonly T[]): readonly T[] {
+  return round % 2 === 1 ? subjects : [...subjects].reverse();
 }
 
 export function describePlacement(pinning: Options['pinning']): string {

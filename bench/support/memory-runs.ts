@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nextMessage, ServerProcess, startNode, stopChild } from './bench-process.js';
 import { roundOrder, type Options } from './bench-options.js';
-import { perConnection, type MemoryResult } from './results.js';
+import { perConnection, type MemoryResult, type MemorySubject } from './results.js';
 import { progress, SERVER_SCRIPTS } from './throughput-runs.js';
 import type { UsageReport } from './server-control.js';
 
@@ -39,7 +39,7 @@ async function settledUsage(server: ServerProcess, youngLimit: number): Promise<
   }
 }
 
-export async function memory(options: Options): Promise<MemoryResult[]> {
+export async function memory(subjects: readonly MemorySubject[], options: Options): Promise<MemoryResult[]> {
   const results: MemoryResult[] = [];
   const openFiles = options.idleConnections + 1000;
   const openIdle = async (port: number, count: number) => {
@@ -49,14 +49,14 @@ export async function memory(options: Options): Promise<MemoryResult[]> {
     return connector;
   };
   for (let round = 1; round <= options.memoryRounds; round++) {
-    for (const subject of roundOrder(round)) {
+    for (const subject of roundOrder(round, subjects)) {
       const server = await ServerProcess.start(SERVER_SCRIPTS[subject], { nodeFlags: ['--expose-gc'], openFiles });
       try {
         // The young generation at its starting size, which the warm-up below may grow.
         const fresh = await server.usage(false);
         // Load the handshake and connection code paths once, so the baseline is not a cold process.
         await stopChild(await openIdle(server.port, MEMORY_WARMUP_CONNECTIONS));
-                const before = (await settledUsage(server, fresh.newSpaceResident)).usage;
+        const before = (await settledUsage(server, fresh.newSpaceResident)).usage;
         const connector = await openIdle(server.port, options.idleConnections);
         await sleep(1000);
         const soon = await server.usage(true);

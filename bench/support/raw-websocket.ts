@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
  */
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-const CLIENT_KEY = 'YmVuY2htYXJrLWtleS0xMg==';
+export const CLIENT_KEY = 'YmVuY2htYXJrLWtleS0xMg==';
 const HEAD_END = Buffer.from('\r\n\r\n');
 
 export function acceptFor(key: string): string {

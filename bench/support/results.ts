@@ -15,16 +15,40 @@ export interface Cell {
   connections: number;
 }
 
-export type Subject = 'gdws' | 'ws';
-export const SUBJECTS: readonly Subject[] = ['gdws', 'ws'];
+/** The WebSocket implementations compared: gdws, ws, and uWebSockets.js (server side only, when it loads). */
+export type Subject = 'gdws' | 'ws' | 'uws';
+/** Memory also has a bare node:net server, Node's own cost per socket. */
+export type MemorySubject = Subject | 'net';
+
+export const SUBJECT_NAMES: Record<MemorySubject, string> = { gdws: 'gdws', ws: 'ws', uws: 'uWS.js', net: 'bare node:net' };
 
 export interface CellResults {
   cell: Cell;
+  /** Per subject, one run per round; empty for a subject not measured. */
   runs: Record<Subject, RunResult[]>;
 }
 
+export function emptyRuns<T>(): Record<Subject, T[]> {
+  return { gdws: [], ws: [], uws: [] };
+}
+
+/** Handshake rate: connections upgraded per second with `concurrency` handshakes in progress at a time. */
+export interface HandshakeRun {
+  handshakesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  failures: number;
+  loadCpu: number;
+  serverCpu: number;
+}
+
+export interface HandshakeResults {
+  concurrency: number;
+  runs: Record<Subject, HandshakeRun[]>;
+}
+
 export interface MemoryResult {
-  subject: Subject;
+  subject: MemorySubject;
   connections: number;
   /** Settled readings (see bench/support/memory-runs.ts): before the connections opened, and with them open and idle. */
   rssBefore: number;
@@ -54,9 +78,9 @@ export function medianOf(runs: RunResult[], key: keyof RunResult): number {
   return median(runs.map((run) => run[key]));
 }
 
-/** gdws/ws ratio of median messages/s. */
-export function throughputRatio(results: CellResults): number {
-  return medianOf(results.runs.gdws, 'messagesPerSecond') / medianOf(results.runs.ws, 'messagesPerSecond');
+/** gdws/ws (or gdws/`other`) ratio of median messages/s. */
+export function throughputRatio(results: CellResults, other: Subject = 'ws'): number {
+  return medianOf(results.runs.gdws, 'messagesPerSecond') / medianOf(results.runs[other], 'messagesPerSecond');
 }
 
 export function formatSize(bytes: number): string {

@@ -2,13 +2,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DriverName, LoadClientMessage, LoadRun } from '../load-client.js';
 import { nextMessage, ServerProcess, startNode, stopChild } from './bench-process.js';
-import { IN_FLIGHT, roundOrder, type Options } from './bench-options.js';
-import { cellLabel, SUBJECTS, throughputRatio, type Cell, type CellResults, type RunResult, type Subject } from './results.js';
+import { roundOrder, type Options } from './bench-options.js';
+import { cellLabel, emptyRuns, throughputRatio, type Cell, type CellResults, type RunResult, type Subject } from './results.js';
 
 /** Echo throughput runs: one server process and one load process per run, each fresh. */
 
 const benchDirectory = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const SERVER_SCRIPTS: Record<Subject, string> = { gdws: join(benchDirectory, 'echo-server.js'), ws: join(benchDirectory, 'ws-echo-server.js') };
+export const SERVER_SCRIPTS: Record<Subject | 'net', string> = {
+  gdws: join(benchDirectory, 'echo-server.js'),
+  ws: join(benchDirectory, 'ws-echo-server.js'),
+  uws: join(benchDirectory, 'uws-echo-server.js'),
+  net: join(benchDirectory, 'net-idle-server.js'),
+};
 const RAW_ECHO_SERVER = join(benchDirectory, 'raw-echo-server.js');
 const LOAD_CLIENT = join(benchDirectory, 'load-client.js');
 
@@ -52,27 +57,42 @@ function describe(result: RunResult): string {
   );
 }
 
+export interface ThroughputPlan {
+  side: 'server' | 'client';
+  /** Who is measured: server side gdws, ws and (when it loads) uWS.js; client side gdws and ws. */
+  subjects: readonly Subject[];
+  cells: Cell[];
+  inFlight: number;
+  /** Progress label: 'server', 'client' or 'latency'. */
+  label: string;
+}
+
+/** The throughput cells the options ask for. */
+export function throughputCells(options: Options): Cell[] {
+  return options.sizes.flatMap((size) => options.connectionCounts.map((connections) => ({ size, connections })));
+}
+
 /**
- * Every cell, round by round, subjects alternating (gdws, ws, gdws, ws, ...).
+ * Every cell, round by round, subjects alternating (gdws, ws, uws | uws, ws, gdws | ...).
  * `side` server: the subject is the server, the raw driver loads it.
  * `side` client: the subject is the client, the raw echo server answers.
  */
-export async function throughput(side: 'server' | 'client', options: Options): Promise<CellResults[]> {
-  const cells: Cell[] = options.sizes.flatMap((size) => options.connectionCounts.map((connections) => ({ size, connections })));
-  const total = cells.length * options.rounds * SUBJECTS.length;
+export async function throughput(plan: ThroughputPlan, options: Options): Promise<CellResults[]> {
+  const { side, subjects, cells } = plan;
+  const total = cells.length * options.rounds * subjects.length;
   let done = 0;
   const all: CellResults[] = [];
   for (const cell of cells) {
-    const results: CellResults = { cell, runs: { gdws: [], ws: [] } };
+    const results: CellResults = { cell, runs: emptyRuns() };
     for (let round = 1; round <= options.rounds; round++) {
-      for (const subject of roundOrder(round)) {
+      for (const subject of roundOrder(round, subjects)) {
         done++;
         const pin = options.pinning;
         // The measured process gets the subject CPU: the server on the server side, the client on the client side.
         const serverCpu = pin === null ? undefined : side === 'server' ? pin.subject : pin.peer;
         const loadCpu = pin === null ? undefined : side === 'server' ? pin.peer : pin.subject;
         const server = await ServerProcess.start(side === 'server' ? SERVER_SCRIPTS[subject] : RAW_ECHO_SERVER, { cpu: serverCpu });
-        const driver: DriverName = side === 'server' ? 'raw' : subject;
+        const driver: DriverName = side === 'server' ? 'raw' : (subject as 'gdws' | 'ws');
         let result: RunResult;
         try {
           result = await measure({
@@ -81,21 +101,22 @@ export async function throughput(side: 'server' | 'client', options: Options): P
             port: server.port,
             size: cell.size,
             connections: cell.connections,
-            inFlight: IN_FLIGHT,
+            inFlight: plan.inFlight,
             warmupMs: options.warmupMs,
             windowMs: options.windowMs,
           }, loadCpu);
-          progress(`[${side} ${done}/${total}] ${cellLabel(cell)} ${subject} round ${round}: ${describe(result)}`);
+          progress(`[${plan.label} ${done}/${total}] ${cellLabel(cell)} ${subject} round ${round}: ${describe(result)}`);
         } catch (error) {
           result = FAILED_RUN;
-          progress(`[${side} ${done}/${total}] ${cellLabel(cell)} ${subject} round ${round}: FAILED: ${(error as Error).message}`);
+          progress(`[${plan.label} ${done}/${total}] ${cellLabel(cell)} ${subject} round ${round}: FAILED: ${(error as Error).message}`);
         } finally {
           await server.stop();
         }
         results.runs[subject].push(result);
       }
     }
-    progress(`  ${side} ${cellLabel(cell)}: gdws/ws = ${throughputRatio(results).toFixed(2)}×`);
+    const versusUws = subjects.includes('uws') ? `, gdws/uWS.js = ${throughputRatio(results, 'uws').toFixed(2)}×` : '';
+    progress(`  ${plan.label} ${cellLabel(cell)}: gdws/ws = ${throughputRatio(results).toFixed(2)}×${versusUws}`);
     all.push(results);
   }
   return all;
