@@ -50,6 +50,8 @@ export function setNoDelayOn(stream: ByteStream, enabled: boolean): void {
 export function dropStream(stream: ByteStream): void {
   if (isHttp2Stream(stream)) {
     if (!stream.closed) stream.close(http2Constants.NGHTTP2_CANCEL);
+    // close() alone waits for unread received data to be consumed before 'close'; nobody will read it.
+    stream.destroy();
     return;
   }
   stream.destroy();

@@ -1,11 +1,13 @@
 import { FlushScheduler } from './flush-scheduler.js';
 import { TurnClock } from './turn-clock.js';
 import { EncodeSlab } from './encode-slab.js';
+import { Http2SessionPool } from './http2-sessions.js';
 
 /**
  * The I/O state that connections served by one event loop share: the flush
  * schedule (one write per socket per turn), the turn clock (per-turn frame
- * budgets) and the slab small frames are encoded into. Peers get it from
+ * budgets), the slab small frames are encoded into, and the pooled HTTP/2
+ * connections of clients. Peers get it from
  * their owner's options (`PeerOptions.io`) or use the process's default
  * instance; nothing else in src/peer holds I/O state at module level.
  */
@@ -13,6 +15,12 @@ export class EventLoopIo {
   readonly flushes = new FlushScheduler();
   readonly clock = new TurnClock();
   readonly slab = new EncodeSlab();
+  private sessions: Http2SessionPool | null = null;
+
+  /** The clients' pooled HTTP/2 connections (RFC 8441 WebSockets); created on first use. */
+  get http2Sessions(): Http2SessionPool {
+    return (this.sessions ??= new Http2SessionPool());
+  }
 }
 
 /** The instance peers use when their owner gives them none. */

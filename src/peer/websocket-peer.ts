@@ -4,6 +4,7 @@ import { GodotError } from '../godot-error.js';
 import type { ExtendedConnectRequest, UpgradeRequest } from '../handshake/index.js';
 import type { ServerHttp2Stream } from 'node:http2';
 import { runHttp2ServerHandshake } from './http2-server-handshake.js';
+import { runHttp2ClientHandshake } from './http2-client-handshake.js';
 import { expandHeaders } from './compact-headers.js';
 import { runClientHandshake, runServerHandshake } from './handshake-runner.js';
 import type { PeerError, PeerObserver } from './peer-events.js';
@@ -59,12 +60,21 @@ export class WebSocketPeer extends PeerSettings {
   /**
    * Connects as a client. Resolves OK once open, or the error that stopped it
    * (ERR_INVALID_PARAMETER for a bad URL or header, nothing sent then).
-   * The `connectionEstablished` / `connectionError` events fire as well.
+   * The `connectionEstablished` / `connectionError` events fire as well. With
+   * `peer.http2 = true` it opens the WebSocket as a stream of the pooled
+   * HTTP/2 connection to the origin (RFC 8441) instead of an HTTP/1.1 upgrade.
    */
   connectToUrl(url: string, tlsOptions?: TLSOptions): Promise<GodotError> {
     const binding = this.begin(false, null);
     if (binding === null) return Promise.resolve(this.failCall(GodotError.ERR_ALREADY_IN_USE, IN_USE));
-    return completeHandshake(binding, runClientHandshake(this.options, url, tlsOptions, (socket) => (binding.handshakeSocket = socket)));
+    const onSocket = (socket: ByteStream): void => {
+      binding.handshakeSocket = socket;
+    };
+    const handshake =
+      this.options.http2 === true
+        ? runHttp2ClientHandshake(this.options, url, tlsOptions, binding.io.http2Sessions, onSocket)
+        : runClientHandshake(this.options, url, tlsOptions, onSocket);
+    return completeHandshake(binding, handshake);
   }
 
   /** Adopts an accepted TCP/TLS socket and runs the server handshake on it. */
