@@ -2,10 +2,13 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
 import { CryptoKey, MultiplayerRooms, ROOM_PREFIXES, routeUpgrades, TLSOptions, X509Certificate } from '../src/index.js';
+import { joinBackplane } from './backplane.js';
+import { createBroadcastServer } from './broadcast.js';
+import { isWorker, runWorkers } from './cluster.js';
 import { createEchoServer } from './echo.js';
 import { createDemoGame } from './game.js';
 import { listenFailure } from './listen-failure.js';
-import { parseDemoOptions } from './options.js';
+import { parseDemoOptions, type DemoOptions } from './options.js';
 import { PeerCount } from './peer-counts.js';
 import { rateLimitedLog } from './rate-limited-log.js';
 import { createRelays } from './relays.js';
@@ -18,6 +21,10 @@ import { origin } from './urls.js';
  * /godot4 and /godot3, a small game whose server is this process at /game4
  * (Godot 4) and /game3 (Godot 3), and a gdws echo server on every other path. With
  * --tls-key and --tls-cert it is a node:https server: https:// and wss://.
+ * /broadcast is a topic: what a client sends reaches every other client there.
+ * --workers N runs N processes sharing the port; --redis URL joins the rooms
+ * and /broadcast of every process on that Redis (see README, "Running on
+ * several processes and machines").
  * A bad option or a port in use stops it with one line and exit code 1.
  */
 
@@ -28,7 +35,7 @@ function fail(message: string): never {
 }
 
 const argv = process.argv.slice(2);
-let options;
+let options: DemoOptions;
 let tls;
 try {
   options = parseDemoOptions(argv, process.env);
@@ -42,6 +49,7 @@ const scheme = tls === null ? 'http' : 'https';
 const wsScheme = tls === null ? 'ws' : 'wss';
 
 const echo = createEchoServer(deflate);
+const broadcast = createBroadcastServer();
 // Many independent Godot sessions: /room/NAME (Godot 4 relay) and /room3/NAME (Godot 3 gd_mp_api), each with its own ids.
 const rooms = new MultiplayerRooms();
 rooms.on('roomOpened', (name, kind) => log(`room ${name} (${kind}) opened`));
@@ -84,20 +92,41 @@ const roomsOrEcho = {
     target.handleUpgrade(request, socket, head);
   },
 };
-routeUpgrades(http, { '/godot4': relays.godot4, '/godot3': relays.godot3, '/game4': game.godot4, '/game3': game.godot3 }, { fallback: roomsOrEcho });
+routeUpgrades(http, { '/godot4': relays.godot4, '/godot3': relays.godot3, '/game4': game.godot4, '/game3': game.godot3, '/broadcast': broadcast }, { fallback: roomsOrEcho });
 
-http.on('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, options.port, host, argv)));
-http.listen(options.port, host, () => {
-  const address = http.address();
-  const port = address !== null && typeof address === 'object' ? address.port : options.port;
-  const base = origin(wsScheme, host, port);
-  console.log(`gdws demo listening on ${origin(scheme, host, port)}/ (echo on ${base}/<any path>, Godot 4 multiplayer relay on ${base}/godot4, Godot 3 gd_mp_api relay on ${base}/godot3, game server on ${base}/game4 and ${base}/game3, rooms on ${base}/room/NAME and ${base}/room3/NAME)${deflate ? ', permessage-deflate on' : ''}`);
-});
+let backplane: Awaited<ReturnType<typeof joinBackplane>> | null = null;
+
+async function serve(): Promise<void> {
+  if (options.redis !== null) {
+    try {
+      backplane = await joinBackplane(options.redis, rooms, broadcast, log);
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
+    }
+  }
+  const joined = options.redis !== null ? `, rooms and /broadcast joined through Redis at ${options.redis}` : '';
+  const worker = isWorker() ? `, worker ${process.pid}` : '';
+  http.on('error', (error: NodeJS.ErrnoException) => fail(listenFailure(error, options.port, host, argv)));
+  http.listen(options.port, host, () => {
+    const address = http.address();
+    const port = address !== null && typeof address === 'object' ? address.port : options.port;
+    const base = origin(wsScheme, host, port);
+    console.log(`gdws demo listening on ${origin(scheme, host, port)}/ (echo on ${base}/<any path>, Godot 4 multiplayer relay on ${base}/godot4, Godot 3 gd_mp_api relay on ${base}/godot3, game server on ${base}/game4 and ${base}/game3, rooms on ${base}/room/NAME and ${base}/room3/NAME, topic on ${base}/broadcast)${deflate ? ', permessage-deflate on' : ''}${joined}${worker}`);
+  });
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
 
 function shutdown(): void {
   http.close();
-  void Promise.all([echo.stop(), relays.close(), game.close(), rooms.close()]).then(() => process.exit(0));
+  // The backplane says goodbye first, so other processes drop this one's room members at once.
+  void Promise.all([backplane?.close(), echo.stop(), broadcast.stop(), relays.close(), game.close(), rooms.close()]).then(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+
+if (options.workers > 1 && !isWorker()) {
+  if (options.redis === null) console.log(`gdws demo: ${options.workers} workers without --redis: each worker has its own rooms and /broadcast subscribers`);
+  runWorkers(options.workers, (line) => console.log(`gdws demo: ${line}`));
+} else {
+  void serve();
+}
