@@ -42,6 +42,8 @@ export const MEMORY_TARGET_BYTES = 3072;
 export const HANDSHAKE_TARGET = 2;
 
 const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** A whole number with thousands separators; n/a for a failed run. */
+const count = (value: number): string => (Number.isFinite(value) ? number.format(value) : 'n/a');
 const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 function fixed(value: number, digits: number): string {
@@ -101,7 +103,7 @@ function throughputTable(side: 'server' | 'client', rows: CellResults[], subject
     const ratio = throughputRatio(results);
     const cells = [
       cellLabel(results.cell),
-      ...subjects.map((subject) => number.format(medianOf(runs[subject], 'messagesPerSecond'))),
+      ...subjects.map((subject) => count(medianOf(runs[subject], 'messagesPerSecond'))),
       `**${ratioText(ratio)}**`,
       ...(withUws ? [`**${ratioText(throughputRatio(results, 'uws'))}**`] : []),
       ratioRange(
@@ -135,7 +137,7 @@ function latencyTable(rows: CellResults[], subjects: readonly Subject[]): string
   for (const results of rows) {
     const runs = results.runs;
     lines.push(
-      `| ${cellLabel(results.cell)}, 1 in flight | ${subjects.map((subject) => latency(runs[subject])).join(' | ')} | ${versus(runs, 'ws')} | ${subjects.includes('uws') ? `${versus(runs, 'uws')} | ` : ''}${slash(subjects, (subject) => number.format(medianOf(runs[subject], 'messagesPerSecond')))} |`,
+      `| ${cellLabel(results.cell)}, 1 in flight | ${subjects.map((subject) => latency(runs[subject])).join(' | ')} | ${versus(runs, 'ws')} | ${subjects.includes('uws') ? `${versus(runs, 'uws')} | ` : ''}${slash(subjects, (subject) => count(medianOf(runs[subject], 'messagesPerSecond')))} |`,
     );
   }
   return lines;
@@ -169,7 +171,7 @@ function handshakeTable(rows: HandshakeResults[], subjects: readonly Subject[]):
     const ratio = handshakeRate(runs.gdws) / handshakeRate(runs.ws);
     const cells = [
       handshakeLabel(results.concurrency),
-      ...subjects.map((subject) => number.format(handshakeRate(runs[subject]))),
+      ...subjects.map((subject) => count(handshakeRate(runs[subject]))),
       `**${ratioText(ratio)}**`,
       ...(withUws ? [`**${ratioText(handshakeRate(runs.gdws) / handshakeRate(runs.uws))}**`] : []),
       ratioRange(
@@ -180,7 +182,7 @@ function handshakeTable(rows: HandshakeResults[], subjects: readonly Subject[]):
       slash(subjects, (subject) => `${fixed(median(runs[subject].map((run) => run.p50Ms)), 3)} / ${fixed(median(runs[subject].map((run) => run.p99Ms)), 3)}`),
       slash(subjects, (subject) => percent(median(runs[subject].map((run) => run.serverCpu)))),
       slash(subjects, (subject) => percent(median(runs[subject].map((run) => run.loadCpu)))),
-      slash(subjects, (subject) => number.format(runs[subject].reduce((sum, run) => sum + run.failures, 0))),
+      slash(subjects, (subject) => count(runs[subject].reduce((sum, run) => sum + run.failures, 0))),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -204,10 +206,10 @@ function memoryRows(memory: MemoryResult[]): string[] {
     const per = (kind: Parameters<typeof perConnection>[1]): number => median(runs.map((run) => perConnection(run, kind)));
     const growth = per('rss');
     const target = subject === 'gdws' ? (growth <= MEMORY_TARGET_BYTES ? '≤ 3 KiB ✓' : '≤ 3 KiB ✗') : '';
-    const above = subject === 'net' || !Number.isFinite(floor) ? '' : `${number.format(growth - floor)} B`;
+    const above = subject === 'net' || !Number.isFinite(floor) ? '' : `${count(growth - floor)} B`;
     lines.push(
-      `| ${SUBJECT_NAMES[subject]} | ${runs.length} × ${number.format(runs[0]!.connections)} | ${number.format(median(runs.map((run) => run.idleSeconds)))} s | ${mib(median(runs.map((run) => run.rssBefore)))} | ${mib(median(runs.map((run) => run.rssAfter)))} | ` +
-        `**${number.format(growth)} B** (${oneDecimal.format(growth / 1024)} KiB) | ${above} | ${number.format(per('heap'))} B | ${number.format(per('soon'))} B | ${target} |`,
+      `| ${SUBJECT_NAMES[subject]} | ${runs.length} × ${count(runs[0]!.connections)} | ${count(median(runs.map((run) => run.idleSeconds)))} s | ${mib(median(runs.map((run) => run.rssBefore)))} | ${mib(median(runs.map((run) => run.rssAfter)))} | ` +
+        `**${count(growth)} B** (${oneDecimal.format(growth / 1024)} KiB) | ${above} | ${count(per('heap'))} B | ${count(per('soon'))} B | ${target} |`,
     );
   }
   return lines;
@@ -224,7 +226,7 @@ function summaryRows(input: ReportInput): string[] {
   };
   const perSubject = (value: (subject: Subject) => number): Record<Subject, number> => ({ gdws: value('gdws'), ws: value('ws'), uws: value('uws') });
   for (const results of input.server) {
-    row(`server echo ${cellLabel(results.cell)} (msg/s)`, perSubject((subject) => medianOf(results.runs[subject], 'messagesPerSecond')), (value) => number.format(value), true);
+    row(`server echo ${cellLabel(results.cell)} (msg/s)`, perSubject((subject) => medianOf(results.runs[subject], 'messagesPerSecond')), (value) => count(value), true);
   }
   for (const results of input.latency) {
     for (const key of ['p50Ms', 'p99Ms'] as const) {
@@ -232,17 +234,17 @@ function summaryRows(input: ReportInput): string[] {
     }
   }
   for (const results of input.handshakes) {
-    row(`handshakes, ${handshakeLabel(results.concurrency)} (/s)`, perSubject((subject) => handshakeRate(results.runs[subject])), (value) => number.format(value), true);
+    row(`handshakes, ${handshakeLabel(results.concurrency)} (/s)`, perSubject((subject) => handshakeRate(results.runs[subject])), (value) => count(value), true);
   }
   if (input.memory.length > 0) {
-    const connections = number.format(input.memory[0]!.connections);
-    row(`idle connection, RSS growth per connection at ${connections} (B)`, perSubject((subject) => memoryGrowth(input.memory, subject)), (value) => number.format(value), false);
+    const connections = count(input.memory[0]!.connections);
+    row(`idle connection, RSS growth per connection at ${connections} (B)`, perSubject((subject) => memoryGrowth(input.memory, subject)), (value) => count(value), false);
   }
   for (const results of input.client) {
     // The client side has no uWS.js (it has no client): its column stays empty.
     const values = perSubject((subject) => medianOf(results.runs[subject], 'messagesPerSecond'));
     lines.push(
-      `| client echo ${cellLabel(results.cell)} (msg/s) | ${number.format(values.gdws)} | ${number.format(values.ws)} | ${withUws ? '– | ' : ''}${ratioText(values.gdws / values.ws)} | ${withUws ? '– |' : ''}`,
+      `| client echo ${cellLabel(results.cell)} (msg/s) | ${count(values.gdws)} | ${count(values.ws)} | ${withUws ? '– | ' : ''}${ratioText(values.gdws / values.ws)} | ${withUws ? '– |' : ''}`,
     );
   }
   return lines;
