@@ -6,6 +6,7 @@ import { encodeGodot3Packet, encodeGodot3System, godot3Payload, Godot3PacketType
 import { refusalReason, type MultiplayerRoleHost } from './multiplayer-role-host.js';
 import { PeerAnnouncer, type AnnouncementWords } from './peer-announcer.js';
 import type { RelayBridge } from './relay-bridge.js';
+import { arenaForFanOut, PreparedArena } from '../peer/prepared-arena.js';
 import { PreparedDelivery, PreparedMessages } from '../peer/prepared-messages.js';
 import { CloseCode } from '../frame/index.js';
 import { routeGodot3Packet } from './relay-rules.js';
@@ -23,6 +24,8 @@ export class Godot3ServerProtocol {
   private bridge: RelayBridge | null = null;
   /** Members connected to other processes. */
   private readonly remote = new Set<number>();
+  /** Broadcasts and relayed packets are framed here, so a burst reaches each receiver as one write. */
+  private readonly arena = new PreparedArena();
 
   constructor(
     private readonly host: MultiplayerRoleHost,
@@ -75,7 +78,7 @@ export class Godot3ServerProtocol {
   deliverRemote(from: number, to: number, message: Uint8Array): void {
     if (!this.remote.has(from)) return;
     this.announcer.flush();
-    const prepared = PreparedMessages.of(message, false);
+    const prepared = PreparedMessages.of(message, false, to > SERVER_PEER_ID ? null : this.arena);
     if (to > SERVER_PEER_ID) {
       this.peers.get(to)?.sendPrepared(prepared);
       return;
@@ -95,7 +98,7 @@ export class Godot3ServerProtocol {
       return sent === GodotError.OK ? sent : this.host.fail(sent, peer.lastError?.message ?? `Could not send to peer ${route.forwardTo[0]!}`);
     }
     // As in Godot, a broadcast ignores individual failures. Framed once for everyone.
-    const prepared = PreparedMessages.of(packet, false);
+    const prepared = PreparedMessages.of(packet, false, arenaForFanOut(this.arena, route.forwardTo.length, this.peers.size));
     for (const id of route.forwardTo) this.peers.get(id)!.sendPrepared(prepared);
     return GodotError.OK;
   }
@@ -131,7 +134,7 @@ export class Godot3ServerProtocol {
     // A packet never overtakes the announcement of its sender or of its receivers.
     this.announcer.flush();
     // Relayed byte for byte (the receiver reads the original sender from the header), framed once for every receiver.
-    const prepared = PreparedMessages.of(message, false);
+    const prepared = PreparedMessages.of(message, false, arenaForFanOut(this.arena, route.forwardTo.length, this.peers.size));
     for (const id of route.forwardTo) {
       const target = this.peers.get(id);
       // Not here: a member elsewhere, reached through the bridge above.

@@ -12,6 +12,7 @@ import { PeerServer, type PeerServerObserver } from '../server/peer-server.js';
 import { ConnectionStatus } from './connection-status.js';
 import { routeSceneRelay, serverTargets } from './relay-rules.js';
 import { PeerAnnouncer, type AnnouncementWords } from './peer-announcer.js';
+import { arenaForFanOut, PreparedArena } from '../peer/prepared-arena.js';
 import { PreparedDelivery, PreparedMessages } from '../peer/prepared-messages.js';
 import { refusalReason } from './multiplayer-role-host.js';
 import { CloseCode } from '../frame/index.js';
@@ -30,6 +31,8 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
   private readonly transport: PeerServer;
   /** The greeted clients, by the id the server gave their connection (random 31-bit, as Godot 4 draws them). */
   private readonly peers = new Map<number, WebSocketPeer>();
+  /** Broadcasts and relayed packets are framed here, so a burst reaches each receiver as one write. */
+  private readonly arena = new PreparedArena();
   /** Clients not admitted yet (authenticating): not announced, cannot relay, not relayed to. */
   private readonly held = new Set<number>();
   private detached = false;
@@ -124,7 +127,7 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
   deliverRemote(from: number, to: number, payload: Uint8Array): void {
     if (!this.remote.has(from) || payload.length === 0) return;
     this.announcer.flush();
-    const envelope = PreparedMessages.of(encodeRelay(from, payload), false);
+    const envelope = PreparedMessages.of(encodeRelay(from, payload), false, to > 1 ? null : this.arena);
     if (to > 1) {
       if (!this.held.has(to)) this.peers.get(to)?.sendPrepared(envelope);
       return;
@@ -141,7 +144,7 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     if (targets.length === 1) return sendOrFail(this.host, this.peers.get(targets[0]!)!, data);
     if (targets.length === 0) return GodotError.OK;
     // Framed once for everyone; as in Godot, a broadcast ignores individual failures.
-    const prepared = PreparedMessages.of(data, false);
+    const prepared = PreparedMessages.of(data, false, arenaForFanOut(this.arena, targets.length, this.peers.size));
     for (const id of targets) this.peers.get(id)!.sendPrepared(prepared);
     return GodotError.OK;
   }
@@ -271,7 +274,7 @@ export class WebSocketMultiplayerServerRole implements PeerServerObserver {
     }
     if (route.forwardTo.length > 0) {
       // The envelope is framed once and its bytes shared by every receiver.
-      const envelope = PreparedMessages.of(encodeRelay(source, packet), false);
+      const envelope = PreparedMessages.of(encodeRelay(source, packet), false, arenaForFanOut(this.arena, route.forwardTo.length, this.peers.size));
       for (const id of route.forwardTo) {
         const peer = this.peers.get(id);
         // Not here: a member in another process, reached through the bridge below.

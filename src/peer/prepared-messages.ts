@@ -1,4 +1,5 @@
 import { frameHeaderLength, Opcode, writeFrameHeader } from '../frame/index.js';
+import type { PreparedArena } from './prepared-arena.js';
 
 /**
  * One or more whole data messages encoded once as unmasked server frames,
@@ -48,20 +49,24 @@ export class PreparedMessages {
     return this.payloads.length;
   }
 
-  /** One message. The payload is copied into the frame, so the caller may reuse it at once. */
-  static of(payload: Uint8Array, isText: boolean): PreparedMessages {
-    return PreparedMessages.ofAll([payload], isText);
+  /**
+   * One message. The payload is copied into the frame, so the caller may
+   * reuse it at once. With an `arena`, the frame goes right after the
+   * arena's previous one (see PreparedArena).
+   */
+  static of(payload: Uint8Array, isText: boolean, arena: PreparedArena | null = null): PreparedMessages {
+    return PreparedMessages.ofAll([payload], isText, arena);
   }
 
   /** Several messages of one kind, in order, as one run of frames (for example a batch of announcements). */
-  static ofAll(payloads: readonly Uint8Array[], isText: boolean): PreparedMessages {
+  static ofAll(payloads: readonly Uint8Array[], isText: boolean, arena: PreparedArena | null = null): PreparedMessages {
     let size = 0;
     let payloadBytes = 0;
     for (const payload of payloads) {
       size += frameHeaderLength(payload.length, false) + payload.length;
       payloadBytes += payload.length;
     }
-    const wire = Buffer.allocUnsafe(size);
+    const wire = arena === null ? Buffer.allocUnsafe(size) : arena.allocate(size);
     const opcode = isText ? Opcode.TEXT : Opcode.BINARY;
     let offset = 0;
     const kept: Uint8Array[] = [];

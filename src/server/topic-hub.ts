@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { CloseCode } from '../frame/index.js';
 import { outgoingBytes } from '../peer/outgoing-message.js';
 import type { PeerTopics } from '../peer/peer-topics.js';
+import { PreparedArena } from '../peer/prepared-arena.js';
 import { PreparedDelivery, PreparedMessages } from '../peer/prepared-messages.js';
 import { ReadyState } from '../peer/ready-state.js';
 import type { WebSocketPeer } from '../peer/websocket-peer.js';
@@ -36,6 +37,8 @@ export const SLOW_RECEIVER_REASON = 'Too slow: a published message did not fit t
 export class TopicHub extends EventEmitter<TopicHubEvents> implements PeerTopics {
   private readonly subscribers = new Map<string, Set<WebSocketPeer>>();
   private readonly peerTopics = new Map<WebSocketPeer, Set<string>>();
+  /** Where each topic with subscribers frames its messages, so a burst reaches each receiver as one write. */
+  private readonly arenas = new Map<string, PreparedArena>();
   private backplane: TopicBackplane | null = null;
 
   /** Adds `peer` to `topic`; false when it was subscribed already. */
@@ -112,7 +115,7 @@ export class TopicHub extends EventEmitter<TopicHubEvents> implements PeerTopics
       this.backplane?.published(topic, typeof data === 'string' ? bytes : Buffer.from(bytes), isText);
       return 0;
     }
-    const prepared = PreparedMessages.of(bytes, isText);
+    const prepared = PreparedMessages.of(bytes, isText, this.arenaOf(topic));
     this.backplane?.published(topic, prepared.payloads[0]!, isText);
     return this.fanOut(topic, members, prepared, except);
   }
@@ -126,7 +129,7 @@ export class TopicHub extends EventEmitter<TopicHubEvents> implements PeerTopics
     if (members === undefined) return 0;
     const bytes = outgoingBytes(data, isText, undefined);
     if (typeof bytes === 'string') throw new TypeError(bytes);
-    return this.fanOut(topic, members, PreparedMessages.of(bytes, isText), null);
+    return this.fanOut(topic, members, PreparedMessages.of(bytes, isText, this.arenaOf(topic)), null);
   }
 
   /**
@@ -136,6 +139,15 @@ export class TopicHub extends EventEmitter<TopicHubEvents> implements PeerTopics
   attachBackplane(backplane: TopicBackplane | null): void {
     this.backplane = backplane;
     if (backplane !== null) for (const topic of this.subscribers.keys()) backplane.topicSubscribed(topic);
+  }
+
+  private arenaOf(topic: string): PreparedArena {
+    let arena = this.arenas.get(topic);
+    if (arena === undefined) {
+      arena = new PreparedArena();
+      this.arenas.set(topic, arena);
+    }
+    return arena;
   }
 
   private fanOut(topic: string, members: Set<WebSocketPeer>, prepared: PreparedMessages, except: WebSocketPeer | null): number {
@@ -161,6 +173,7 @@ export class TopicHub extends EventEmitter<TopicHubEvents> implements PeerTopics
     members.delete(peer);
     if (members.size > 0) return;
     this.subscribers.delete(topic);
+    this.arenas.delete(topic);
     this.backplane?.topicUnsubscribed(topic);
   }
 }
