@@ -11,7 +11,9 @@
  * receiver, so no server queues without bound. Also: the time 1,000 Godot 4
  * peers take to join a relay (handshakes, ids, every ADD_PEER).
  *
- * Options: --receivers 1000,10000  --messages 2000000 (deliveries per cell)  --rounds 2
+ * Each server first runs one uncounted warm-up cell.
+ *
+ * Options: --receivers 1000,10000  --messages 2000000 (deliveries per cell)  --rounds 3
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -31,7 +33,7 @@ function option(name: string, fallback: string): string {
 }
 const RECEIVER_COUNTS = option('receivers', '1000,10000').split(',').map(Number);
 const DELIVERIES = Number(option('messages', '2000000'));
-const ROUNDS = Number(option('rounds', '2'));
+const ROUNDS = Number(option('rounds', '3'));
 const JOIN_PEERS = Number(option('join', '1000'));
 /** Only the servers whose name contains this (e.g. `--only gdws`); the join measurement is skipped then. */
 const ONLY = option('only', '');
@@ -187,12 +189,12 @@ interface Cell {
   cpuMicrosPerDelivery: number;
 }
 
-async function runCell(make: () => Promise<Target>, receivers: Receivers, count: number): Promise<Cell> {
+async function runCell(make: () => Promise<Target>, receivers: Receivers, count: number, deliveries = DELIVERIES): Promise<Cell> {
   const target = await make();
   try {
     await receivers.request({ type: 'connect', port: target.port, path: target.path, count, payloadLength: PAYLOAD, stampOffset: 0, godot4: target.godot4 }, 'connected');
     receivers.least = 0;
-    const messages = Math.max(1, Math.round(DELIVERIES / count));
+    const messages = Math.max(1, Math.round(deliveries / count));
     // Settle: connections idle, nothing in flight.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const cpuBefore = process.cpuUsage();
@@ -245,8 +247,13 @@ async function main(): Promise<void> {
   if (ONLY !== '') makers.splice(0, makers.length, ...makers.filter(([name]) => name.includes(ONLY)));
   const receivers = new Receivers();
   const lines: string[] = [];
-  lines.push('# Broadcast of 1 KiB (`npm run bench:broadcast`)', '', `Receivers in a child process; median of ${ROUNDS} rounds; ${DELIVERIES.toLocaleString('en')} deliveries per cell.`, '');
+  lines.push('# Broadcast of 1 KiB (`npm run bench:broadcast`)', '', `Receivers in a child process; after one warm-up cell per server, median of ${ROUNDS} rounds; ${DELIVERIES.toLocaleString('en')} deliveries per cell.`, '');
   try {
+    // Not counted: the receivers' process and each server warm up (JIT), or the first cell of the run measures that.
+    for (const [name, make] of makers) {
+      const cell = await runCell(make, receivers, RECEIVER_COUNTS[0]!, DELIVERIES / 4);
+      console.log(`warm-up, ${name}: ${Math.round(cell.deliveriesPerSecond).toLocaleString('en')}/s`);
+    }
     for (const count of RECEIVER_COUNTS) {
       const results = new Map<string, Cell[]>();
       for (let round = 0; round < ROUNDS; round++) {

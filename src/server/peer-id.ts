@@ -1,4 +1,4 @@
-import { getRandomValues } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** The server's id in both Godot generations. */
 export const SERVER_PEER_ID = 1;
@@ -11,12 +11,25 @@ export const MAX_PEER_ID = 0x7fffffff;
  * server), and, when `isTaken` is given, not already in use.
  */
 export function randomPeerId(isTaken: (id: number) => boolean = () => false): number {
-  const word = new Uint32Array(1);
   for (;;) {
-    getRandomValues(word);
-    const id = word[0]! & MAX_PEER_ID;
+    const id = nextRandomWord() & MAX_PEER_ID;
     if (id > SERVER_PEER_ID && !isTaken(id)) return id;
   }
+}
+
+/**
+ * Random words drawn from the CSPRNG a batch at a time: one call per id
+ * measured 4% of a server's CPU when accepting connections as fast as it can.
+ */
+const randomWords = new Uint32Array(256);
+let nextWord = randomWords.length;
+
+function nextRandomWord(): number {
+  if (nextWord === randomWords.length) {
+    randomFillSync(randomWords);
+    nextWord = 0;
+  }
+  return randomWords[nextWord++]!;
 }
 
 /** Whether `value` can go in a 32-bit signed target field. */
