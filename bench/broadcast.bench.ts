@@ -15,17 +15,16 @@
  *
  * Options: --receivers 1000,10000  --messages 2000000 (deliveries per cell)  --rounds 3
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer as WsServer } from 'ws';
 import { GodotError, WebSocketMultiplayerPeer, WebSocketServer } from '../src/index.js';
+import { ReceiverProcess } from './broadcast/receiver-process.js';
+import { PAYLOAD_LENGTH as PAYLOAD, publishWindowed } from './broadcast/windowed-publish.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const PAYLOAD = 1024;
-const WINDOW = 32;
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -134,54 +133,6 @@ async function uws(module: UwsModule): Promise<Target> {
   };
 }
 
-class Receivers {
-  private readonly child: ChildProcess;
-  least = 0;
-  private waiting: Array<{ type: string; resolve: (message: Record<string, number>) => void }> = [];
-  private onProgress: (() => void) | null = null;
-
-  constructor() {
-    this.child = fork(join(here, 'broadcast/receivers.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child.on('message', (message: { type: string; least?: number; message?: string }) => {
-      if (message.type === 'progress') {
-        this.least = message.least!;
-        this.onProgress?.();
-        return;
-      }
-      if (message.type === 'error') throw new Error(`receivers: ${message.message}`);
-      const at = this.waiting.findIndex((w) => w.type === message.type);
-      if (at >= 0) this.waiting.splice(at, 1)[0]!.resolve(message as unknown as Record<string, number>);
-    });
-  }
-
-  request(command: Record<string, unknown>, reply: string): Promise<Record<string, number>> {
-    return new Promise((resolve) => {
-      this.waiting.push({ type: reply, resolve });
-      this.child.send(command);
-    });
-  }
-
-  /** Resolves at the next progress report. */
-  progressed(): Promise<void> {
-    return new Promise((resolve) => {
-      this.onProgress = () => {
-        this.onProgress = null;
-        resolve();
-      };
-    });
-  }
-
-  stop(): void {
-    this.child.kill();
-  }
-}
-
-function stampedPayload(): Buffer {
-  const payload = Buffer.alloc(PAYLOAD, 0x61);
-  payload.writeBigUInt64LE(process.hrtime.bigint(), 0);
-  return payload;
-}
-
 interface Cell {
   deliveriesPerSecond: number;
   p50: number;
@@ -189,7 +140,7 @@ interface Cell {
   cpuMicrosPerDelivery: number;
 }
 
-async function runCell(make: () => Promise<Target>, receivers: Receivers, count: number, deliveries = DELIVERIES): Promise<Cell> {
+async function runCell(make: () => Promise<Target>, receivers: ReceiverProcess, count: number, deliveries = DELIVERIES): Promise<Cell> {
   const target = await make();
   try {
     await receivers.request({ type: 'connect', port: target.port, path: target.path, count, payloadLength: PAYLOAD, stampOffset: 0, godot4: target.godot4 }, 'connected');
@@ -199,14 +150,7 @@ async function runCell(make: () => Promise<Target>, receivers: Receivers, count:
     await new Promise((resolve) => setTimeout(resolve, 200));
     const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
-    let published = 0;
-    while (receivers.least < messages) {
-      while (published < messages && published - receivers.least < WINDOW) {
-        target.publish(stampedPayload());
-        published++;
-      }
-      await receivers.progressed();
-    }
+    await publishWindowed((payload) => target.publish(payload), messages, receivers);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     const report = await receivers.request({ type: 'report' }, 'report');
@@ -223,7 +167,7 @@ async function runCell(make: () => Promise<Target>, receivers: Receivers, count:
   }
 }
 
-async function joinTime(receivers: Receivers, peers: number): Promise<Record<string, number>> {
+async function joinTime(receivers: ReceiverProcess, peers: number): Promise<Record<string, number>> {
   const relay = await gdwsRelay();
   try {
     return await receivers.request({ type: 'connect', port: relay.port, path: '/', count: peers, payloadLength: PAYLOAD, stampOffset: 0, godot4: true }, 'connected');
@@ -245,7 +189,7 @@ async function main(): Promise<void> {
   if (uwsModule !== null) makers.push(['uWS.js publish', () => uws(uwsModule)]);
   else console.log('uWS.js (@trufflesuite/uws-js-unofficial) is not installed: ratios against ws only');
   if (ONLY !== '') makers.splice(0, makers.length, ...makers.filter(([name]) => name.includes(ONLY)));
-  const receivers = new Receivers();
+  const receivers = new ReceiverProcess();
   const lines: string[] = [];
   lines.push('# Broadcast of 1 KiB (`npm run bench:broadcast`)', '', `Receivers in a child process; after one warm-up cell per server, median of ${ROUNDS} rounds; ${DELIVERIES.toLocaleString('en')} deliveries per cell.`, '');
   try {
