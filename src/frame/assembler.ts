@@ -25,6 +25,11 @@ export interface MessageAssemblerOptions {
   maxMessageSize: number;
   /** Set when permessage-deflate is negotiated: RSV1 then marks compressed messages. */
   compression?: boolean;
+  /**
+   * The pushed chunks' memory is reused after each push (a socket read into
+   * one reused buffer): payloads are copied, never kept or delivered as views.
+   */
+  copiesInput?: boolean;
 }
 
 /**
@@ -47,6 +52,7 @@ const EMPTY = Buffer.alloc(0);
 export class MessageAssembler implements FrameSink {
   maxMessageSize: number;
   compression: boolean;
+  private readonly copiesInput: boolean;
   private readonly sink: MessageSink;
   private messageOpcode = NO_MESSAGE;
   private messageCompressed = false;
@@ -67,6 +73,7 @@ export class MessageAssembler implements FrameSink {
     this.sink = sink;
     this.maxMessageSize = options.maxMessageSize;
     this.compression = options.compression === true;
+    this.copiesInput = options.copiesInput === true;
   }
 
   /** Whether a fragmented message is under way. */
@@ -105,7 +112,7 @@ export class MessageAssembler implements FrameSink {
       this.messageFrames = 0;
       this.validating = opcode === Opcode.TEXT && !compressed;
       // An unfragmented message's size is known now: if it arrives in pieces, they are copied once into a buffer of that size.
-      if (fin && payloadLength > 0 && payloadLength <= this.maxMessageSize) (this.data ??= new MessageBuffer()).expect(payloadLength);
+      if (fin && payloadLength > 0 && payloadLength <= this.maxMessageSize) (this.data ??= new MessageBuffer(this.copiesInput)).expect(payloadLength);
     }
     const size = this.messageSize + payloadLength;
     const cost = this.messageCost + payloadLength + FRAME_COST_BYTES;
@@ -128,11 +135,11 @@ export class MessageAssembler implements FrameSink {
 
   onFrameData(piece: Buffer): void {
     if (this.frameIsControl) {
-      (this.control ??= new MessageBuffer()).append(piece);
+      (this.control ??= new MessageBuffer(this.copiesInput)).append(piece);
       return;
     }
     if (this.validating) this.validate(piece);
-    (this.data ??= new MessageBuffer()).append(piece);
+    (this.data ??= new MessageBuffer(this.copiesInput)).append(piece);
   }
 
   onMaskedFrameData(piece: Buffer, key: Buffer, phase: number): boolean {

@@ -25,6 +25,12 @@ const SLAB_SIZE = 16384;
  * of exactly that size.
  */
 export class MessageBuffer {
+  /**
+   * Whether every piece is copied: the pieces' memory is reused once the
+   * call that passed them returns (a socket read into one reused buffer), so
+   * no view of it may be kept or handed on.
+   */
+  private readonly copiesPieces: boolean;
   private parts: Buffer[] = [];
   private slab: Buffer | null = null;
   private slabUsed = 0;
@@ -36,6 +42,10 @@ export class MessageBuffer {
   private lastPinned: ArrayBufferLike | null = null;
   private pinnedBytes = 0;
   private viewedBytes = 0;
+
+  constructor(copiesPieces = false) {
+    this.copiesPieces = copiesPieces;
+  }
 
   get byteLength(): number {
     return this.total;
@@ -70,15 +80,21 @@ export class MessageBuffer {
     }
     this.total += length;
     if (this.parts.length === 0 && this.slab === null) {
-      // Not counted as pinning until a second piece comes (see mayView).
-      this.parts.push(piece);
-      return;
+      if (!this.copiesPieces) {
+        // Not counted as pinning until a second piece comes (see mayView).
+        this.parts.push(piece);
+        return;
+      }
+      if (!this.goesWhole(this.total)) {
+        this.parts.push(Buffer.from(piece));
+        return;
+      }
     }
     if (this.goesWhole(this.total)) {
       this.gatherPartsInto(Buffer.allocUnsafe(this.expected)).set(piece, this.total - length);
       return;
     }
-    if (length >= SMALL_PIECE && this.mayView(piece)) {
+    if (!this.copiesPieces && length >= SMALL_PIECE && this.mayView(piece)) {
       this.flushSlab();
       this.keepView(piece);
       return;
@@ -160,8 +176,8 @@ export class MessageBuffer {
     const end = offset + length;
     let whole = this.whole;
     if (whole === null) {
-      // A message that is this one piece is better unmasked in place and handed on as a view: no copy at all.
-      if (!this.goesWhole(end) || (offset === 0 && end === this.expected)) return null;
+      // A message that is this one piece is better unmasked in place and handed on as a view (no copy at all), unless it must be copied anyway.
+      if (!this.goesWhole(end) || (!this.copiesPieces && offset === 0 && end === this.expected)) return null;
       whole = this.gatherPartsInto(Buffer.allocUnsafe(this.expected));
     } else if (end > whole.length) {
       return null;

@@ -72,6 +72,12 @@ export class Connection implements MessageSink, InboundMessageSink {
    * grow our memory without bound.
    */
   outboundLimit = Infinity;
+  /**
+   * Set before the first `receive` when the chunks passed in live in memory
+   * that is reused once `receive` returns (a socket read into one reused
+   * buffer): payloads and held bytes are then copied, never kept as views.
+   */
+  copiesInput = false;
 
   constructor(isServer: boolean, out: OutboundBuffer, handler: ConnectionHandler, maxMessageSize: number, deflate: NegotiatedDeflate | null = null) {
     this.out = out;
@@ -118,7 +124,7 @@ export class Connection implements MessageSink, InboundMessageSink {
    */
   receive(chunk: Buffer): boolean {
     if (this.held !== null) {
-      this.held.push(chunk);
+      this.held.push(this.copiesInput ? Buffer.from(chunk) : chunk);
       return false;
     }
     return this.decode(chunk);
@@ -148,7 +154,8 @@ export class Connection implements MessageSink, InboundMessageSink {
       return true;
     }
     if (used === chunk.length) return true;
-    this.held = [chunk.subarray(used)];
+    const rest = chunk.subarray(used);
+    this.held = [this.copiesInput ? Buffer.from(rest) : rest];
     return false;
   }
 
@@ -261,7 +268,7 @@ export class Connection implements MessageSink, InboundMessageSink {
 
   private createInbound(): { decoder: FrameDecoder; assembler: MessageAssembler } {
     const compression = this.compression;
-    const assembler = new MessageAssembler(this, { maxMessageSize: this.maxMessageSize, compression });
+    const assembler = new MessageAssembler(this, { maxMessageSize: this.maxMessageSize, compression, copiesInput: this.copiesInput });
     const decoder = new FrameDecoder(assembler, { expectMasked: this.isServer, allowedRsv: compression ? Rsv.RSV1 : 0 });
     this.inboundAssembler = assembler;
     this.inboundDecoder = decoder;

@@ -2,11 +2,13 @@ import { FlushScheduler } from './flush-scheduler.js';
 import { TurnClock } from './turn-clock.js';
 import { EncodeSlab } from './encode-slab.js';
 import { Http2SessionPool } from './http2-sessions.js';
+import { READ_BUFFER_SIZE } from './reused-reads.js';
 
 /**
  * The I/O state that connections served by one event loop share: the flush
  * schedule (one write per socket per turn), the turn clock (per-turn frame
- * budgets), the slab small frames are encoded into, and the pooled HTTP/2
+ * budgets), the slab small frames are encoded into, the buffer plain TCP
+ * sockets read into (see reused-reads.ts), and the pooled HTTP/2
  * connections of clients. Peers get it from
  * their owner's options (`PeerOptions.io`) or use the process's default
  * instance; nothing else in src/peer holds I/O state at module level.
@@ -16,6 +18,12 @@ export class EventLoopIo {
   readonly clock = new TurnClock();
   readonly slab = new EncodeSlab();
   private sessions: Http2SessionPool | null = null;
+  private reusedReadBuffer: Buffer | null = null;
+
+  /** The one buffer this loop's plain TCP sockets read into; created on first use. */
+  get readBuffer(): Buffer {
+    return (this.reusedReadBuffer ??= Buffer.allocUnsafeSlow(READ_BUFFER_SIZE));
+  }
 
   /** The clients' pooled HTTP/2 connections (RFC 8441 WebSockets); created on first use. */
   get http2Sessions(): Http2SessionPool {

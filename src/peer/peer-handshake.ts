@@ -5,6 +5,8 @@ import { Connection } from './connection.js';
 import type { HandshakeOutcome } from './handshake-runner.js';
 import { OutboundBuffer } from './outbound-buffer.js';
 import { ReadyState } from './ready-state.js';
+import { moveToReusedReads } from './reused-reads.js';
+import { onReusedRead } from './socket-io.js';
 import type { SocketBinding } from './socket-binding.js';
 
 /**
@@ -29,8 +31,10 @@ export async function completeHandshake(binding: SocketBinding, handshake: Promi
     peer.emit('connectionError', outcome.reason);
     return outcome.error;
   }
-  const { socket, protocol, deflate, rest } = outcome;
+  const { protocol, deflate, rest } = outcome;
   const options = binding.options;
+  const movedSocket = options.reusedReads === false ? null : moveToReusedReads(outcome.socket, binding.io.readBuffer, onReusedRead);
+  const socket = movedSocket ?? outcome.socket;
   binding.selectedProtocol = protocol;
   binding.requestedUrl = flatCopy(outcome.requestedUrl);
   binding.requestHeaders = compactHeaders(outcome.headers);
@@ -39,6 +43,7 @@ export async function completeHandshake(binding: SocketBinding, handshake: Promi
   const outbound = new OutboundBuffer(binding, !binding.isServerSide);
   const connection = new Connection(binding.isServerSide, outbound, binding, options.inboundBufferSize, deflate);
   connection.outboundLimit = options.outboundBufferSize;
+  connection.copiesInput = movedSocket !== null;
   binding.attach(socket, connection, outbound);
   peer.observer?.peerEstablished(peer, protocol);
   peer.emit('connectionEstablished', protocol);

@@ -32,6 +32,12 @@ export interface PeerOptions {
    * server must announce SETTINGS_ENABLE_CONNECT_PROTOCOL. Off by default.
    */
   http2?: boolean;
+  /**
+   * @internal Plain TCP sockets read into the event loop's one reused buffer
+   * once open (see reused-reads.ts); false keeps Node's fresh Buffer per read,
+   * so tests can run the same traffic both ways.
+   */
+  reusedReads?: boolean;
   /** @internal The I/O state (flush schedule, turn clock, encode slab) the owner's peers share; the default instance when absent. */
   io?: EventLoopIo;
 }

@@ -26,7 +26,7 @@ export class PreparedArena {
   allocate(length: number): Buffer {
     let memory = this.memory;
     if (memory === null || memory.length - this.used < length) {
-      if (memory === null && this.bytesThisTurn === 0) releaseAtTurnEnd(this);
+      if (memory === null && this.bytesThisTurn === 0) setImmediate(endTurnOf, this);
       const wanted = memory === null ? Math.max(MIN_ARENA_BYTES, this.bytesLastTurn) : memory.length * 2;
       memory = this.memory = Buffer.allocUnsafeSlow(Math.max(length, Math.min(wanted, MAX_ARENA_BYTES)));
       this.used = 0;
@@ -46,17 +46,8 @@ export class PreparedArena {
   }
 }
 
-let endingThisTurn: PreparedArena[] = [];
-
-function releaseAtTurnEnd(arena: PreparedArena): void {
-  if (endingThisTurn.length === 0) setImmediate(endTurnOfAll);
-  endingThisTurn.push(arena);
-}
-
-function endTurnOfAll(): void {
-  const arenas = endingThisTurn;
-  endingThisTurn = [];
-  for (const arena of arenas) arena.endTurn();
+function endTurnOf(arena: PreparedArena): void {
+  arena.endTurn();
 }
 
 /**

@@ -48,6 +48,14 @@ export function writeChunks(socket: ByteStream | null, chunks: Buffer[], written
   socket.uncork();
 }
 
+/**
+ * The `onread` callback of sockets that read into a reused buffer (see
+ * reused-reads.ts): routed like 'data', with a view that is valid until it returns.
+ */
+export function onReusedRead(this: ByteStream, bytes: number, buffer: Buffer): void {
+  (this as ListenedSocket)[LISTENER]?.receive(buffer.subarray(0, bytes));
+}
+
 function onSocketData(this: ListenedSocket, chunk: Buffer): void {
   this[LISTENER]?.receive(chunk);
 }

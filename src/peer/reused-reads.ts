@@ -1,0 +1,46 @@
+import { Socket } from 'node:net';
+import type { ByteStream } from './byte-stream.js';
+
+/**
+ * Bytes one socket read may bring. Every connection of an event loop reads
+ * into the same buffer (reads are handled one at a time, and nothing keeps a
+ * view of it), so it can be large: a large message then takes few reads.
+ */
+export const READ_BUFFER_SIZE = 256 * 1024;
+
+interface SocketInternals {
+  _handle: { useUserBuffer?: unknown; readStop?: unknown } | null;
+}
+
+/**
+ * Moves an open plain TCP socket's handle to a new net.Socket that reads
+ * into `buffer` (Node's `onread` option) instead of allocating a Buffer per
+ * read and pushing it through the Readable stream: `onRead` is called with
+ * the byte count, as a method of the new socket, and the bytes are valid
+ * only until it returns. Node offers `onread` only when a socket is created,
+ * and the server's sockets are created by node:net and node:http, hence the
+ * move; it reaches into `_handle`, so any socket whose shape is not the
+ * expected one stays as it is.
+ *
+ * Returns the new socket (paused; the old one is destroyed without closing
+ * the connection), or null when this stream cannot move: TLS or HTTP/2,
+ * bytes still being written or already buffered for reading, or a stream
+ * that is ending.
+ */
+export function moveToReusedReads(stream: ByteStream, buffer: Buffer, onRead: (this: Socket, bytes: number, buffer: Buffer) => void): Socket | null {
+  if (!(stream instanceof Socket) || (stream as { encrypted?: boolean }).encrypted === true) return null;
+  if (stream.destroyed || stream.writableLength > 0 || stream.writableEnded || stream.readableLength > 0 || stream.readableEnded) return null;
+  const internals = stream as unknown as SocketInternals;
+  const handle = internals._handle;
+  if (handle === null || typeof handle.useUserBuffer !== 'function' || typeof handle.readStop !== 'function') return null;
+  internals._handle = null;
+  // `handle` and `pauseOnCreate` are what node:net itself passes for accepted connections; @types/node leaves them out.
+  const options = { handle, allowHalfOpen: stream.allowHalfOpen, pauseOnCreate: true, onread: { buffer, callback: onRead } };
+  const socket = new Socket(options);
+  // The old socket no longer owns the connection: destroying it closes nothing and releases its server's count.
+  stream.on('error', ignore);
+  stream.destroy();
+  return socket;
+}
+
+function ignore(): void {}
