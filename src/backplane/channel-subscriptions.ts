@@ -36,9 +36,12 @@ export class ChannelSubscriptions {
     if (channels.length > 0) this.send(() => this.subscriber.subscribe(...channels));
   }
 
-  /** While the connection is away nothing is sent: 'ready' subscribes everything needed then. */
+  /**
+   * While the connection is away nothing is sent: 'ready' subscribes everything needed then.
+   * Once closing, nothing is sent either: Redis forgets the subscriptions with the connection.
+   */
   private send(command: () => Promise<unknown>): void {
-    if (this.subscriber.status !== 'ready') return;
-    command().catch((error: unknown) => this.context.reportError(error));
+    if (this.context.closing || this.subscriber.status !== 'ready') return;
+    command().catch((error: unknown) => this.context.commandFailed(error));
   }
 }

@@ -76,7 +76,7 @@ export class ProcessWatch {
         if (beats[index] === null) this.rooms.processGone(process);
       });
     } catch (error) {
-      this.context.reportError(error);
+      this.context.commandFailed(error);
     } finally {
       this.checking = false;
     }

@@ -20,7 +20,7 @@ export interface RedisBackplaneOptions {
   expiryMs: number;
   /** How long an id reserved for a joining peer stays reserved before its join is recorded; default 10000 ms. */
   reserveTtlMs: number;
-  /** How long `connect` waits for Redis; default 2000 ms. */
+  /** How long `connect` waits for Redis, and `close` for Redis to answer its goodbye; default 2000 ms. */
   connectTimeoutMs: number;
   /** Every error of the Redis client or of a command (also counted in `stats.errors`). */
   onError: (error: Error) => void;
@@ -67,6 +67,25 @@ async function connectBoth(connections: RedisConnection[], url: string, timeoutM
 }
 
 /**
+ * QUIT lets Redis answer everything sent before it, then close the connection. A Redis that
+ * stopped answering would hold that forever, so after `timeoutMs`, or at once when QUIT cannot
+ * be sent (the connection is away), the connection is cut.
+ */
+async function quitWithin(connection: RedisConnection, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const answered = connection.quit().then(
+    () => true,
+    () => false,
+  );
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, false);
+  });
+  const quitCleanly = await Promise.race([answered, timedOut]);
+  clearTimeout(timer);
+  if (!quitCleanly) connection.disconnect(false);
+}
+
+/**
  * Joins this process's topics and Godot rooms with those of other processes and machines
  * through one Redis server. Two connections: one for commands and publications (one
  * connection, so this process's messages keep their order), one for subscriptions.
@@ -78,7 +97,8 @@ export class RedisBackplane {
   private readonly subscriptions: ChannelSubscriptions;
   private readonly rooms: RoomBridge;
   private readonly watch: ProcessWatch;
-  private closed = false;
+  private readonly closeTimeoutMs: number;
+  private closing: Promise<void> | null = null;
 
   private constructor(
     private readonly commands: RedisConnection,
@@ -90,13 +110,14 @@ export class RedisBackplane {
     this.subscriptions = new ChannelSubscriptions(subscriber, this.context);
     this.rooms = new RoomBridge(this.context, this.subscriptions, options);
     this.watch = new ProcessWatch(this.context, this.rooms, options);
+    this.closeTimeoutMs = options.connectTimeoutMs;
     let outage = false;
     commands.on('close', () => {
       outage = true;
       this.watch.disconnected();
     });
     commands.on('ready', () => {
-      if (outage && !this.closed) this.watch.connected(true);
+      if (outage && !this.context.closing) this.watch.connected(true);
       outage = false;
     });
   }
@@ -147,14 +168,24 @@ export class RedisBackplane {
     rooms.attachLink(this.rooms);
   }
 
-  /** Says goodbye (local members leave, the heartbeat goes) and closes both connections. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  /**
+   * Says goodbye (local members leave, the heartbeat goes) and closes both connections, waiting
+   * at most `connectTimeoutMs` for Redis. Afterwards nothing more is sent. Calling it again
+   * returns the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.sayGoodbyeAndQuit();
+    return this.closing;
+  }
+
+  private async sayGoodbyeAndQuit(): Promise<void> {
     this.watch.stop();
     this.rooms.leaveAll();
     const { keys, commands } = this.context;
     this.context.run(() => commands.del(keys.heartbeat(this.processId)));
-    await Promise.all([this.commands, this.subscriber].map((connection) => connection.quit().catch(() => connection.disconnect(false))));
+    // After the goodbye, before QUIT: whatever the server around us still does (peers leaving
+    // their last topic or room as it stops) must not queue commands behind QUIT.
+    this.context.beginClosing();
+    await Promise.all([this.commands, this.subscriber].map((connection) => quitWithin(connection, this.closeTimeoutMs)));
   }
 }

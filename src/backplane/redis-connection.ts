@@ -24,6 +24,12 @@ export interface RedisConnection {
   unsubscribe(...channels: string[]): Promise<unknown>;
 }
 
+/**
+ * How ioredis rejects a command its connection never answered because the connection ended on
+ * purpose (QUIT or disconnect): a drop it did not ask for fails commands with other errors.
+ */
+export const CONNECTION_CLOSED_MESSAGE = 'Connection is closed.';
+
 export interface RedisConnectionSettings {
   connectTimeoutMs: number;
   /** Longest wait between reconnection attempts. */

@@ -64,6 +64,7 @@ export class RoomBridge implements RoomLink {
     const { keys, commands, processId } = this.context;
     const view = this.rooms.get(room);
     const refuse = (why: string): Error => new Error(`Cannot give a peer id in room "${room}": ${why}`);
+    if (this.context.closing) throw refuse('the backplane is closed');
     if (!this.context.ready) throw refuse(`Redis is unreachable (connection ${commands.status}), so the id could not be made unique across processes`);
     try {
       for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
@@ -156,7 +157,7 @@ export class RoomBridge implements RoomLink {
       },
       (error: unknown) => {
         view.reads--;
-        this.context.reportError(error);
+        this.context.commandFailed(error);
       },
     );
   }

@@ -1,6 +1,7 @@
 // A small in-memory Redis for the unit tests: the RESP2 commands the backplane (through ioredis)
 // sends, on a loopback port, so `npm test` runs the real client code without a redis-server.
-// `restart()` plays a Redis restart without persistence: connections cut, data gone, same port.
+// `restart()` plays a Redis restart without persistence: connections cut, data gone, same port;
+// `stall()` a Redis that stopped answering (connections stay open, commands go unanswered).
 import { createServer, type Server, type Socket } from 'node:net';
 
 type Reply = Buffer;
@@ -57,6 +58,7 @@ export class FakeRedis {
   private readonly strings = new Map<string, { value: Buffer; expiresAt: number | null }>();
   private readonly hashes = new Map<string, Map<string, Buffer>>();
   private readonly channels = new Map<string, Set<Socket>>();
+  private stalled = false;
   /** How many times each command (upper case) was received. */
   readonly counts = new Map<string, number>();
   port = 0;
@@ -94,11 +96,17 @@ export class FakeRedis {
     if (server !== null) await new Promise((resolve) => server.close(resolve));
   }
 
+  /** Stops answering, as a hung redis-server: commands are read and dropped, connections stay open. */
+  stall(): void {
+    this.stalled = true;
+  }
+
   /** Starts again on the same port with nothing in memory, as a redis-server without persistence. */
   async restart(): Promise<void> {
     await this.stop();
     this.strings.clear();
     this.hashes.clear();
+    this.stalled = false;
     await this.listen(this.port);
   }
 
@@ -116,10 +124,17 @@ export class FakeRedis {
   private serve(socket: Socket): void {
     this.sockets.add(socket);
     let pending: Buffer = Buffer.alloc(0);
+    // As redis-server: after QUIT nothing more from the client is executed or answered, even
+    // commands already sent behind it; the connection closes once the OK is out.
+    let quitting = false;
     socket.on('data', (chunk) => {
       const { commands, rest } = parseCommands(Buffer.concat([pending, chunk]));
       pending = rest;
-      for (const command of commands) socket.write(this.execute(socket, command));
+      for (const command of commands) {
+        if (quitting || this.stalled) return;
+        quitting = command[0]?.toString().toUpperCase() === 'QUIT';
+        socket.write(this.execute(socket, command));
+      }
     });
     socket.on('error', () => {});
     socket.on('close', () => {
