@@ -188,6 +188,8 @@ async function main(): Promise<void> {
   ];
   if (uwsModule !== null) makers.push(['uWS.js publish', () => uws(uwsModule)]);
   else console.log('uWS.js (@trufflesuite/uws-js-unofficial) is not installed: ratios against ws only');
+  // The server every rate is compared with; `--only` may leave it out, and then there is no ratio.
+  const reference = uwsModule !== null ? { name: 'uWS.js publish', label: 'uWS.js' } : { name: 'ws (loop of send)', label: 'ws' };
   if (ONLY !== '') makers.splice(0, makers.length, ...makers.filter(([name]) => name.includes(ONLY)));
   const receivers = new ReceiverProcess();
   const lines: string[] = [];
@@ -207,11 +209,13 @@ async function main(): Promise<void> {
           console.log(`${count} receivers, ${name}: ${Math.round(cell.deliveriesPerSecond).toLocaleString('en')}/s, p50 ${cell.p50.toFixed(1)} ms, p99 ${cell.p99.toFixed(1)} ms, ${cell.cpuMicrosPerDelivery.toFixed(3)} µs CPU/delivery`);
         }
       }
-      const reference = median((results.get('uWS.js publish') ?? results.get('ws (loop of send)')!).map((c) => c.deliveriesPerSecond));
-      lines.push(`## ${count.toLocaleString('en')} receivers`, '', '| server | deliveries/s | vs ' + (uwsModule ? 'uWS.js' : 'ws') + ' | p50 ms | p99 ms | CPU µs/delivery |', '| --- | --: | --: | --: | --: | --: |');
+      const referenceCells = results.get(reference.name);
+      const referenceRate = referenceCells === undefined ? null : median(referenceCells.map((c) => c.deliveriesPerSecond));
+      lines.push(`## ${count.toLocaleString('en')} receivers`, '', `| server | deliveries/s | vs ${reference.label} | p50 ms | p99 ms | CPU µs/delivery |`, '| --- | --: | --: | --: | --: | --: |');
       for (const [name, cells] of results) {
         const rate = median(cells.map((c) => c.deliveriesPerSecond));
-        lines.push(`| ${name} | ${Math.round(rate).toLocaleString('en')} | ${(rate / reference).toFixed(2)}× | ${median(cells.map((c) => c.p50)).toFixed(1)} | ${median(cells.map((c) => c.p99)).toFixed(1)} | ${median(cells.map((c) => c.cpuMicrosPerDelivery)).toFixed(3)} |`);
+        const ratio = referenceRate === null ? '–' : `${(rate / referenceRate).toFixed(2)}×`;
+        lines.push(`| ${name} | ${Math.round(rate).toLocaleString('en')} | ${ratio} | ${median(cells.map((c) => c.p50)).toFixed(1)} | ${median(cells.map((c) => c.p99)).toFixed(1)} | ${median(cells.map((c) => c.cpuMicrosPerDelivery)).toFixed(3)} |`);
       }
       lines.push('');
     }
