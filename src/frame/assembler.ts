@@ -1,5 +1,6 @@
 import { CloseCode } from './close-code.js';
 import type { FrameSink } from './decoder.js';
+import type { InputCopies } from './input-copies.js';
 import { MessageBuffer } from './message-buffer.js';
 import { isControlOpcode, Opcode, Rsv } from './opcode.js';
 import { ProtocolError } from './protocol-error.js';
@@ -26,10 +27,11 @@ export interface MessageAssemblerOptions {
   /** Set when permessage-deflate is negotiated: RSV1 then marks compressed messages. */
   compression?: boolean;
   /**
-   * The pushed chunks' memory is reused after each push (a socket read into
-   * one reused buffer): payloads are copied, never kept or delivered as views.
+   * Given when the pushed chunks' memory is reused after each push (a socket
+   * read into one reused buffer): payloads are copied there, never kept or
+   * delivered as views. The pusher calls its `startChunk` before each push.
    */
-  copiesInput?: boolean;
+  copiesInput?: InputCopies | null;
 }
 
 /**
@@ -52,7 +54,7 @@ const EMPTY = Buffer.alloc(0);
 export class MessageAssembler implements FrameSink {
   maxMessageSize: number;
   compression: boolean;
-  private readonly copiesInput: boolean;
+  private readonly copiesInput: InputCopies | null;
   private readonly sink: MessageSink;
   private messageOpcode = NO_MESSAGE;
   private messageCompressed = false;
@@ -73,7 +75,7 @@ export class MessageAssembler implements FrameSink {
     this.sink = sink;
     this.maxMessageSize = options.maxMessageSize;
     this.compression = options.compression === true;
-    this.copiesInput = options.copiesInput === true;
+    this.copiesInput = options.copiesInput ?? null;
   }
 
   /** Whether a fragmented message is under way. */

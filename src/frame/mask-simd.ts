@@ -16,6 +16,13 @@
 
 /** Bytes masked per copy-in, XOR, copy-out round; a multiple of 64, small enough for L1/L2. */
 export const SIMD_BLOCK = 16 * 1024;
+/**
+ * Wasm memory after the scratch block that sockets read into (see
+ * `simdReadRegion`): bytes read there are unmasked where they lie, with no
+ * copy in, and leave with one copy out.
+ */
+export const READ_REGION_SIZE = 256 * 1024;
+const READ_REGION_START = SIMD_BLOCK + 64;
 
 function unsignedLeb(value: number): number[] {
   const bytes: number[] = [];
@@ -67,7 +74,7 @@ function moduleBytes(): Uint8Array {
     0x0c, 0, // continue the loop
     0x0b, 0x0b, 0x0b, // end loop, block, function
   ];
-  const pages = Math.ceil((SIMD_BLOCK + 64) / 65536);
+  const pages = Math.ceil((READ_REGION_START + READ_REGION_SIZE) / 65536);
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
     ...section(1, [1, 0x60, 3, I32, I32, I32, 0]), // one type: (i32, i32, i32) -> ()
@@ -115,6 +122,10 @@ export const simdAvailable = masker !== null;
 export function maskThroughSimd(source: Uint8Array, target: Uint8Array, targetOffset: number, keyWord: number): void {
   const { scratch, xor } = masker!;
   const length = source.length;
+  if (source.buffer === scratch.buffer) {
+    maskInWasmMemory(source, target, targetOffset, keyWord);
+    return;
+  }
   for (let start = 0; start < length; start += SIMD_BLOCK) {
     const count = Math.min(SIMD_BLOCK, length - start);
     // Plain Uint8Array views: a Buffer's subarray() builds a Buffer, which costs more.
@@ -123,4 +134,26 @@ export function maskThroughSimd(source: Uint8Array, target: Uint8Array, targetOf
     xor(0, (count + 63) & ~63, keyWord);
     target.set(new Uint8Array(scratch.buffer, 0, count), targetOffset + start);
   }
+}
+
+/**
+ * `source` lies in wasm memory (the read region): XOR it where it lies, the
+ * 64-byte steps in wasm and the last few bytes here (the bytes after it are
+ * the next frame's), then copy it to `target` unless that is where it is.
+ */
+function maskInWasmMemory(source: Uint8Array, target: Uint8Array, targetOffset: number, keyWord: number): void {
+  const length = source.length;
+  const steps = length & ~63;
+  if (steps > 0) masker!.xor(source.byteOffset, source.byteOffset + steps, keyWord);
+  for (let i = steps; i < length; i++) source[i] = source[i]! ^ ((keyWord >>> ((i & 3) << 3)) & 0xff);
+  if (target.buffer !== source.buffer || target.byteOffset + targetOffset !== source.byteOffset) target.set(source, targetOffset);
+}
+
+/**
+ * A Buffer over wasm memory for socket reads (the event loop's one reused
+ * read buffer), or null without SIMD. Masked payloads read into it are
+ * unmasked without being copied into wasm memory first.
+ */
+export function simdReadRegion(): Buffer | null {
+  return masker === null ? null : Buffer.from(masker.scratch.buffer, READ_REGION_START, READ_REGION_SIZE);
 }

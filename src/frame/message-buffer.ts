@@ -1,3 +1,4 @@
+import type { InputCopies } from './input-copies.js';
 import { maskInto } from './mask.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -26,11 +27,11 @@ const SLAB_SIZE = 16384;
  */
 export class MessageBuffer {
   /**
-   * Whether every piece is copied: the pieces' memory is reused once the
-   * call that passed them returns (a socket read into one reused buffer), so
-   * no view of it may be kept or handed on.
+   * Where pieces are copied while `copies.active`: their memory is reused
+   * once the call that passed them returns (a socket read into one reused
+   * buffer), so no view of it may be kept or handed on. Null keeps views.
    */
-  private readonly copiesPieces: boolean;
+  private readonly copies: InputCopies | null;
   private parts: Buffer[] = [];
   private slab: Buffer | null = null;
   private slabUsed = 0;
@@ -43,8 +44,8 @@ export class MessageBuffer {
   private pinnedBytes = 0;
   private viewedBytes = 0;
 
-  constructor(copiesPieces = false) {
-    this.copiesPieces = copiesPieces;
+  constructor(copies: InputCopies | null = null) {
+    this.copies = copies;
   }
 
   get byteLength(): number {
@@ -80,21 +81,22 @@ export class MessageBuffer {
     }
     this.total += length;
     if (this.parts.length === 0 && this.slab === null) {
-      if (!this.copiesPieces) {
+      const copies = this.copies;
+      if (copies === null || !copies.active) {
         // Not counted as pinning until a second piece comes (see mayView).
         this.parts.push(piece);
         return;
       }
       if (!this.goesWhole(this.total)) {
-        this.parts.push(Buffer.from(piece));
+        this.parts.push(copies.copy(piece));
         return;
       }
     }
     if (this.goesWhole(this.total)) {
-      this.gatherPartsInto(Buffer.allocUnsafe(this.expected)).set(piece, this.total - length);
+      this.gatherPartsInto(this.allocate(this.expected)).set(piece, this.total - length);
       return;
     }
-    if (!this.copiesPieces && length >= SMALL_PIECE && this.mayView(piece)) {
+    if (!this.copying && length >= SMALL_PIECE && this.mayView(piece)) {
       this.flushSlab();
       this.keepView(piece);
       return;
@@ -102,7 +104,7 @@ export class MessageBuffer {
     if (length > SLAB_SIZE) {
       // Too big for a slab, too small a share of its chunk to keep as a view: a copy of its own.
       this.flushSlab();
-      this.parts.push(Buffer.from(piece));
+      this.parts.push(this.copying ? this.copies!.copy(piece) : Buffer.from(piece));
       return;
     }
     let slab = this.slab;
@@ -177,14 +179,23 @@ export class MessageBuffer {
     let whole = this.whole;
     if (whole === null) {
       // A message that is this one piece is better unmasked in place and handed on as a view (no copy at all), unless it must be copied anyway.
-      if (!this.goesWhole(end) || (!this.copiesPieces && offset === 0 && end === this.expected)) return null;
-      whole = this.gatherPartsInto(Buffer.allocUnsafe(this.expected));
+      if (!this.goesWhole(end) || (!this.copying && offset === 0 && end === this.expected)) return null;
+      whole = this.gatherPartsInto(this.allocate(this.expected));
     } else if (end > whole.length) {
       return null;
     }
     maskInto(piece, whole, offset, key, 0, phase);
     this.total = end;
     return whole.subarray(offset, end);
+  }
+
+  /** Whether the piece being appended must be copied (it lies in reused memory). */
+  private get copying(): boolean {
+    return this.copies !== null && this.copies.active;
+  }
+
+  private allocate(size: number): Buffer {
+    return this.copying ? this.copies!.allocate(size) : Buffer.allocUnsafe(size);
   }
 
   /** Switches to the exact-size buffer `whole`, holding what was collected so far; returns it. */

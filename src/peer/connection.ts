@@ -3,6 +3,7 @@ import {
   decodeClosePayload,
   encodeClosePayload,
   FrameDecoder,
+  InputCopies,
   MessageAssembler,
   Opcode,
   ProtocolError,
@@ -73,11 +74,23 @@ export class Connection implements MessageSink, InboundMessageSink {
    */
   outboundLimit = Infinity;
   /**
-   * Set before the first `receive` when the chunks passed in live in memory
-   * that is reused once `receive` returns (a socket read into one reused
-   * buffer): payloads and held bytes are then copied, never kept as views.
+   * Set before the first `receive` when some chunks passed in may lie in
+   * memory that is reused once `receive` returns (a socket reading into one
+   * reused buffer): the payloads and held bytes of chunks in that memory are
+   * copied, never kept as views.
    */
-  copiesInput = false;
+  reusedInput: ArrayBufferLike | null = null;
+  /**
+   * Whether the next chunk had better lie in the reused memory: the last one
+   * held large messages (each copied once into its exact-size buffer there
+   * anyway), rather than small ones that a chunk of its own delivers as views
+   * with no copy (see socket-binding.ts, `nextReadBuffer`).
+   */
+  prefersReusedInput = false;
+  /** Where payloads of reused chunks are copied; created with the decoder. */
+  private inputCopies: InputCopies | null = null;
+  /** Messages completed by the chunk being decoded. */
+  private messagesInChunk = 0;
 
   constructor(isServer: boolean, out: OutboundBuffer, handler: ConnectionHandler, maxMessageSize: number, deflate: NegotiatedDeflate | null = null) {
     this.out = out;
@@ -124,7 +137,7 @@ export class Connection implements MessageSink, InboundMessageSink {
    */
   receive(chunk: Buffer): boolean {
     if (this.held !== null) {
-      this.held.push(this.copiesInput ? Buffer.from(chunk) : chunk);
+      this.held.push(chunk.buffer === this.reusedInput ? Buffer.from(chunk) : chunk);
       return false;
     }
     return this.decode(chunk);
@@ -146,16 +159,21 @@ export class Connection implements MessageSink, InboundMessageSink {
 
   private decode(chunk: Buffer): boolean {
     let used: number;
+    const decoder = this.decoder;
+    const reused = chunk.buffer === this.reusedInput;
+    this.inputCopies?.startChunk(chunk.length, reused);
+    this.messagesInChunk = 0;
     try {
-      used = this.decoder.push(chunk);
+      used = decoder.push(chunk);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.fail(error);
       return true;
     }
+    this.prefersReusedInput = chunk.length >= LARGE_INPUT_PER_MESSAGE * this.messagesInChunk;
     if (used === chunk.length) return true;
     const rest = chunk.subarray(used);
-    this.held = [this.copiesInput ? Buffer.from(rest) : rest];
+    this.held = [reused ? Buffer.from(rest) : rest];
     return false;
   }
 
@@ -197,6 +215,7 @@ export class Connection implements MessageSink, InboundMessageSink {
   }
 
   onMessage(opcode: number, data: Buffer, compressed: boolean): void {
+    this.messagesInChunk++;
     if (this.state === CloseState.CLOSE_RECEIVED) return;
     if (this.inflow !== null) this.inflow.receive(data, opcode === Opcode.TEXT, compressed);
     else this.handler.onMessage(data, opcode === Opcode.TEXT, compressed);
@@ -268,7 +287,7 @@ export class Connection implements MessageSink, InboundMessageSink {
 
   private createInbound(): { decoder: FrameDecoder; assembler: MessageAssembler } {
     const compression = this.compression;
-    const assembler = new MessageAssembler(this, { maxMessageSize: this.maxMessageSize, compression, copiesInput: this.copiesInput });
+    const assembler = new MessageAssembler(this, { maxMessageSize: this.maxMessageSize, compression, copiesInput: (this.inputCopies = this.reusedInput !== null ? new InputCopies() : null) });
     const decoder = new FrameDecoder(assembler, { expectMasked: this.isServer, allowedRsv: compression ? Rsv.RSV1 : 0 });
     this.inboundAssembler = assembler;
     this.inboundDecoder = decoder;
@@ -283,6 +302,12 @@ export class Connection implements MessageSink, InboundMessageSink {
 }
 
 const EMPTY = Buffer.alloc(0);
+/**
+ * Bytes per completed message from which a chunk counts as carrying large
+ * messages: below it, delivering views of a chunk of its own beats copying
+ * each message out of reused memory (bench/e2e.ts, 1 KiB and 16 B cells).
+ */
+const LARGE_INPUT_PER_MESSAGE = 16 * 1024;
 
 /** Cuts a diagnostic to the 123 bytes a close reason may hold, on a character boundary. */
 function truncateReason(message: string): string {

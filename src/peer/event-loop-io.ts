@@ -3,6 +3,7 @@ import { TurnClock } from './turn-clock.js';
 import { EncodeSlab } from './encode-slab.js';
 import { Http2SessionPool } from './http2-sessions.js';
 import { READ_BUFFER_SIZE } from './reused-reads.js';
+import { simdReadRegion } from '../frame/index.js';
 
 /**
  * The I/O state that connections served by one event loop share: the flush
@@ -20,9 +21,14 @@ export class EventLoopIo {
   private sessions: Http2SessionPool | null = null;
   private reusedReadBuffer: Buffer | null = null;
 
-  /** The one buffer this loop's plain TCP sockets read into; created on first use. */
+  /**
+   * The one buffer this loop's plain TCP sockets read into; created on first
+   * use. It lies in the masking module's wasm memory when there is one, so
+   * payloads are unmasked where they were read (every loop of the thread may
+   * share it: each read is consumed before the next one starts).
+   */
   get readBuffer(): Buffer {
-    return (this.reusedReadBuffer ??= Buffer.allocUnsafeSlow(READ_BUFFER_SIZE));
+    return (this.reusedReadBuffer ??= simdReadRegion() ?? Buffer.allocUnsafeSlow(READ_BUFFER_SIZE));
   }
 
   /** The clients' pooled HTTP/2 connections (RFC 8441 WebSockets); created on first use. */

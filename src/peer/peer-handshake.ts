@@ -33,7 +33,7 @@ export async function completeHandshake(binding: SocketBinding, handshake: Promi
   }
   const { protocol, deflate, rest } = outcome;
   const options = binding.options;
-  const movedSocket = options.reusedReads === false ? null : moveToReusedReads(outcome.socket, binding.io.readBuffer, onReusedRead);
+  const movedSocket = options.reusedReads === false ? null : moveToReusedReads(outcome.socket, () => binding.nextReadBuffer(), onReusedRead);
   const socket = movedSocket ?? outcome.socket;
   binding.selectedProtocol = protocol;
   binding.requestedUrl = flatCopy(outcome.requestedUrl);
@@ -43,7 +43,7 @@ export async function completeHandshake(binding: SocketBinding, handshake: Promi
   const outbound = new OutboundBuffer(binding, !binding.isServerSide);
   const connection = new Connection(binding.isServerSide, outbound, binding, options.inboundBufferSize, deflate);
   connection.outboundLimit = options.outboundBufferSize;
-  connection.copiesInput = movedSocket !== null;
+  if (movedSocket !== null) connection.reusedInput = binding.io.readBuffer.buffer;
   binding.attach(socket, connection, outbound);
   peer.observer?.peerEstablished(peer, protocol);
   peer.emit('connectionEstablished', protocol);

@@ -20,6 +20,10 @@ import type { WebSocketPeer } from './websocket-peer.js';
  */
 export const FRAMES_PER_TURN = 1024;
 
+/** Bounds of the memory a read of small messages gets for itself (Node's own reads take 64 KiB). */
+const MIN_OWN_READ_BYTES = 4 * 1024;
+const MAX_OWN_READ_BYTES = 64 * 1024;
+
 /** Why reading from the socket is paused; it resumes when no reason is left. */
 export const PAUSED_QUEUE_FULL = 1;
 const PAUSED_INFLATE_BACKLOG = 2;
@@ -60,6 +64,8 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
   pauseReasons = 0;
   /** The turn whose frame budget the decoder is spending. */
   private budgetTurn = -1;
+  /** Bytes the last socket read brought (sizes the next read's own memory). */
+  private lastReadBytes = 0;
   /** Close timeout and heartbeat: created when first armed. */
   private timers: BindingTimers | null = null;
 
@@ -173,9 +179,22 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
     return this.io.flushes.servingOneConnection();
   }
 
+  /**
+   * Where the socket's next read goes (sockets moved by moveToReusedReads):
+   * the event loop's reused buffer while large messages arrive (they are
+   * copied once into their own buffers anyway), else memory of the read's
+   * own, sized from the last read, which small messages are delivered as
+   * views of with no copy.
+   */
+  nextReadBuffer(): Buffer {
+    if (this.connection?.prefersReusedInput === true) return this.io.readBuffer;
+    return Buffer.allocUnsafeSlow(Math.min(MAX_OWN_READ_BYTES, Math.max(MIN_OWN_READ_BYTES, 2 * this.lastReadBytes)));
+  }
+
   /** Socket bytes, from the shared socket listener. */
   receive(chunk: Buffer): void {
     const connection = this.connection!;
+    this.lastReadBytes = chunk.length;
     const turn = this.io.clock.now();
     if (turn !== this.budgetTurn) {
       this.budgetTurn = turn;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, MessageAssembler, MessageBuffer, Opcode } from '../../src/frame/index.js';
+import { FrameDecoder, InputCopies, MessageAssembler, MessageBuffer, Opcode } from '../../src/frame/index.js';
 import { chunkingArbitrary, splitIntoChunks } from './support/chunking.js';
 import { MessageCollector } from './support/message-collector.js';
 import { pseudoRandomBytes } from './support/prng.js';
@@ -13,11 +13,13 @@ import { simpleFrame } from './support/wire.js';
  */
 function receiveThroughOneBuffer(chunks: Buffer[], expectMasked: boolean): MessageCollector {
   const collector = new MessageCollector();
-  const assembler = new MessageAssembler(collector, { maxMessageSize: 64 << 20, copiesInput: true });
+  const copies = new InputCopies();
+  const assembler = new MessageAssembler(collector, { maxMessageSize: 64 << 20, copiesInput: copies });
   const decoder = new FrameDecoder(assembler, { expectMasked });
   const reused = Buffer.allocUnsafe(chunks.reduce((longest, chunk) => Math.max(longest, chunk.length), 1));
   for (const chunk of chunks) {
     chunk.copy(reused);
+    copies.startChunk(chunk.length);
     decoder.push(reused.subarray(0, chunk.length));
     reused.fill(0xa5);
   }
@@ -57,9 +59,25 @@ describe('decoding with copiesInput (input in reused memory)', () => {
     );
   });
 
+  it('InputCopies: small copies of one chunk share an allocation, a new chunk gets fresh memory, large copies their own', () => {
+    const copies = new InputCopies();
+    copies.startChunk(1000);
+    const first = copies.copy(Buffer.from('first'));
+    const second = copies.copy(Buffer.from('second'));
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.byteOffset).toBe(first.byteOffset + 5);
+    copies.startChunk(1000);
+    const third = copies.copy(Buffer.from('third'));
+    expect(third.buffer).not.toBe(first.buffer);
+    const large = copies.allocate(100_000);
+    expect(large.length).toBe(100_000);
+    expect(large.buffer).not.toBe(third.buffer);
+    expect([first, second, third].map(String)).toEqual(['first', 'second', 'third']);
+  });
+
   it('MessageBuffer copies even a message that arrives as one piece', () => {
     const piece = Buffer.from('only piece');
-    const buffer = new MessageBuffer(true);
+    const buffer = new MessageBuffer(new InputCopies());
     buffer.expect(piece.length);
     buffer.append(piece);
     const taken = buffer.take();

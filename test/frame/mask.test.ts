@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyMask, maskInto } from '../../src/frame/index.js';
-import { simdAvailable, SIMD_BLOCK } from '../../src/frame/mask-simd.js';
+import { applyMask, maskInto, simdReadRegion } from '../../src/frame/index.js';
+import { READ_REGION_SIZE, simdAvailable, SIMD_BLOCK } from '../../src/frame/mask-simd.js';
 import { pseudoRandomBytes } from './support/prng.js';
 
 /** RFC 6455 section 5.3, one byte at a time: byte i of the masked stream is XORed with key[i mod 4]. */
@@ -134,5 +134,37 @@ describe('maskInto', () => {
       maskInto(data, data, 0, key);
       expect(data.equals(expected)).toBe(true);
     }
+  });
+});
+
+describe('masking data that lies in the SIMD read region (wasm memory)', () => {
+  const region = simdReadRegion();
+
+  it.runIf(simdAvailable)('unmasks in place without touching the bytes around it, and into another buffer, for any offset, length and phase (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 200 }), lengthArbitrary, fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 3 }), fc.integer(), (offset, rawLength, key, phase, seed) => {
+        const length = Math.min(rawLength, READ_REGION_SIZE - offset - 64);
+        const before = pseudoRandomBytes(offset + length + 64, seed);
+        region!.set(before);
+        const data = region!.subarray(offset, offset + length);
+        const expected = maskByteByByte(before.subarray(offset, offset + length), key, phase);
+        const target = Buffer.alloc(length + 5, 0xee);
+        maskInto(data, target, 5, key, 0, phase);
+        expect(target.subarray(5).equals(expected)).toBe(true);
+        expect(region!.subarray(0, offset).equals(before.subarray(0, offset))).toBe(true);
+        expect(region!.subarray(offset + length, offset + length + 64).equals(before.subarray(offset + length))).toBe(true);
+        // In place: applyMask on bytes in the region (what the decoder does with pieces it keeps no copy of).
+        region!.set(before);
+        applyMask(region!.subarray(offset, offset + length), key, phase);
+        expect(region!.subarray(offset, offset + length).equals(expected)).toBe(true);
+        expect(region!.subarray(offset + length, offset + length + 64).equals(before.subarray(offset + length))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is a Buffer of READ_REGION_SIZE bytes where SIMD runs, and null elsewhere', () => {
+    if (!simdAvailable) expect(region).toBeNull();
+    else expect(region!.length).toBe(READ_REGION_SIZE);
   });
 });

@@ -86,7 +86,7 @@ describe('plain TCP sockets reading into one reused buffer', () => {
       const buffer = Buffer.alloc(1024);
       const seen: string[] = [];
       let self: unknown = null;
-      const moved = moveToReusedReads(accepted, buffer, function (this: Socket, bytes: number, into: Buffer) {
+      const moved = moveToReusedReads(accepted, () => buffer, function (this: Socket, bytes: number, into: Buffer) {
         self = this;
         seen.push(into.toString('latin1', 0, bytes));
       });
@@ -107,10 +107,10 @@ describe('plain TCP sockets reading into one reused buffer', () => {
       accepted.pause();
       client.write('unread');
       await waitUntil(() => accepted.readableLength > 0 || (accepted.read(0), false), 'buffered bytes');
-      expect(moveToReusedReads(accepted, Buffer.alloc(16), () => {})).toBeNull();
+      expect(moveToReusedReads(accepted, () => Buffer.alloc(16), () => {})).toBeNull();
       const other = await socketPair();
       other.accepted.end();
-      expect(moveToReusedReads(other.accepted, Buffer.alloc(16), () => {})).toBeNull();
+      expect(moveToReusedReads(other.accepted, () => Buffer.alloc(16), () => {})).toBeNull();
     });
   });
 });
