@@ -1,5 +1,7 @@
 /** Copies up to this size share one allocation per pushed chunk; larger ones get their own. */
 const SHARED_COPY_MAX = 16 * 1024;
+/** Allocations up to this size come from Node's Buffer pool (half its 8 KiB, as Node's own rule). */
+const POOLED_MAX = 4 * 1024;
 /** The most one shared allocation holds. */
 const SHARED_MEMORY_MAX = 64 * 1024;
 
@@ -33,7 +35,9 @@ export class InputCopies {
     if (size > SHARED_COPY_MAX) return Buffer.allocUnsafe(size);
     let memory = this.memory;
     if (memory === null || memory.length - this.used < size) {
-      memory = this.memory = Buffer.allocUnsafeSlow(Math.max(size, Math.min(this.chunkLength, SHARED_MEMORY_MAX)));
+      const length = Math.max(size, Math.min(this.chunkLength, SHARED_MEMORY_MAX));
+      // Small ones from Node's pool, as any small Buffer: cheaper than memory of their own.
+      memory = this.memory = length <= POOLED_MAX ? Buffer.allocUnsafe(length) : Buffer.allocUnsafeSlow(length);
       this.used = 0;
     }
     const start = this.used;

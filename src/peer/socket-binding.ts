@@ -20,8 +20,9 @@ import type { WebSocketPeer } from './websocket-peer.js';
  */
 export const FRAMES_PER_TURN = 1024;
 
-/** Bounds of the memory a read of small messages gets for itself (Node's own reads take 64 KiB). */
-const MIN_OWN_READ_BYTES = 4 * 1024;
+/** From this many bytes a read counts as busy (see nextReadBuffer). */
+const BUSY_READ_BYTES = 4 * 1024;
+/** The most memory a read of small messages gets for itself (what Node's own reads take). */
 const MAX_OWN_READ_BYTES = 64 * 1024;
 
 /** Why reading from the socket is paused; it resumes when no reason is left. */
@@ -180,15 +181,18 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
   }
 
   /**
-   * Where the socket's next read goes (sockets moved by moveToReusedReads):
-   * the event loop's reused buffer while large messages arrive (they are
-   * copied once into their own buffers anyway), else memory of the read's
-   * own, sized from the last read, which small messages are delivered as
-   * views of with no copy.
+   * Where the socket's next read goes (sockets moved by moveToReusedReads).
+   * Memory of the read's own, which small messages are delivered as views of
+   * with no copy, only while reads bring many small messages at once: the
+   * socket holds that memory until its next read, which an idle connection
+   * must not. Otherwise the event loop's reused buffer: large messages are
+   * copied once into their own buffers anyway, and a few small ones cost
+   * little to copy.
    */
   nextReadBuffer(): Buffer {
-    if (this.connection?.prefersReusedInput === true) return this.io.readBuffer;
-    return Buffer.allocUnsafeSlow(Math.min(MAX_OWN_READ_BYTES, Math.max(MIN_OWN_READ_BYTES, 2 * this.lastReadBytes)));
+    const lastRead = this.lastReadBytes;
+    if (lastRead < BUSY_READ_BYTES || this.connection?.prefersReusedInput !== false) return this.io.readBuffer;
+    return Buffer.allocUnsafeSlow(Math.min(MAX_OWN_READ_BYTES, 2 * lastRead));
   }
 
   /** Socket bytes, from the shared socket listener. */

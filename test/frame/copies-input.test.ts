@@ -68,7 +68,8 @@ describe('decoding with copiesInput (input in reused memory)', () => {
     expect(second.byteOffset).toBe(first.byteOffset + 5);
     copies.startChunk(1000);
     const third = copies.copy(Buffer.from('third'));
-    expect(third.buffer).not.toBe(first.buffer);
+    // Fresh memory: past the whole first allocation (sized by its chunk), wherever it comes from.
+    expect(third.buffer !== first.buffer || third.byteOffset >= first.byteOffset + 1000).toBe(true);
     const large = copies.allocate(100_000);
     expect(large.length).toBe(100_000);
     expect(large.buffer).not.toBe(third.buffer);
