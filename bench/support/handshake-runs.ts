@@ -62,9 +62,9 @@ function runGenerator(binary: string, port: number, concurrency: number, options
 export async function handshakes(subjects: readonly Subject[], options: Options, binary: string): Promise<HandshakeResults[]> {
   const all: HandshakeResults[] = [];
   for (const concurrency of HANDSHAKE_CONCURRENCY) {
-    const results: HandshakeResults = { concurrency, runs: emptyRuns() };
+    const results: HandshakeResults = { concurrency, runs: emptyRuns(), floor: [] };
     for (let round = 1; round <= options.rounds; round++) {
-      for (const subject of roundOrder(round, subjects)) {
+      for (const subject of roundOrder(round, [...subjects, 'net' as const])) {
         const pin = options.pinning;
         const server = await ServerProcess.start(SERVER_SCRIPTS[subject], { cpu: pin?.subject, openFiles: 4096 });
         let run: HandshakeRun;
@@ -92,11 +92,15 @@ export async function handshakes(subjects: readonly Subject[], options: Options,
         } finally {
           await server.stop();
         }
-        results.runs[subject].push(run);
+        (subject === 'net' ? results.floor : results.runs[subject]).push(run);
       }
     }
     const rate = (subject: Subject): number => median(results.runs[subject].map((run) => run.handshakesPerSecond));
-    progress(`  handshake ${concurrency}: gdws/ws = ${(rate('gdws') / rate('ws')).toFixed(2)}×${subjects.includes('uws') ? `, gdws/uWS.js = ${(rate('gdws') / rate('uws')).toFixed(2)}×` : ''}`);
+    const floor = median(results.floor.map((run) => run.handshakesPerSecond));
+    progress(
+      `  handshake ${concurrency}: gdws/ws = ${(rate('gdws') / rate('ws')).toFixed(2)}×${subjects.includes('uws') ? `, gdws/uWS.js = ${(rate('gdws') / rate('uws')).toFixed(2)}×` : ''}` +
+        `; bare node:net ${Math.round(floor).toLocaleString('en-US')}/s (ws/net ${(rate('ws') / floor).toFixed(2)}×, gdws/net ${(rate('gdws') / floor).toFixed(2)}×)`,
+    );
     all.push(results);
   }
   return all;

@@ -156,6 +156,7 @@ function handshakeTable(rows: HandshakeResults[], subjects: readonly Subject[]):
   const header = [
     'handshakes',
     ...subjects.map((subject) => `${SUBJECT_NAMES[subject]} /s`),
+    'bare node:net /s (fixed 101, Node\'s ceiling)',
     '**gdws/ws**',
     ...(withUws ? ['**gdws/uWS.js**'] : []),
     'per-round gdws/ws',
@@ -172,6 +173,7 @@ function handshakeTable(rows: HandshakeResults[], subjects: readonly Subject[]):
     const cells = [
       handshakeLabel(results.concurrency),
       ...subjects.map((subject) => count(handshakeRate(runs[subject]))),
+      `${count(handshakeRate(results.floor))} (ws ${ratioText(handshakeRate(runs.ws) / handshakeRate(results.floor))}, gdws ${ratioText(handshakeRate(runs.gdws) / handshakeRate(results.floor))} of it)`,
       `**${ratioText(ratio)}**`,
       ...(withUws ? [`**${ratioText(handshakeRate(runs.gdws) / handshakeRate(runs.uws))}**`] : []),
       ratioRange(

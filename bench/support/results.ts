@@ -45,6 +45,8 @@ export interface HandshakeRun {
 export interface HandshakeResults {
   concurrency: number;
   runs: Record<Subject, HandshakeRun[]>;
+  /** The bare node:net server that answers a fixed 101 without parsing anything: Node's own ceiling per connection. */
+  floor: HandshakeRun[];
 }
 
 export interface MemoryResult {
