@@ -87,6 +87,8 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
 
   /** The handshake succeeded: the socket is this connection's from now on. */
   attach(socket: ByteStream, connection: Connection, outbound: OutboundBuffer): void {
+    // The handshake's socket may be another object (moved to reused reads): it must not be kept alive.
+    this.handshakeSocket = null;
     this.socket = socket;
     this.connection = connection;
     this.outbound = outbound;

@@ -50,7 +50,7 @@ describe('plain TCP sockets reading into one reused buffer', () => {
     }
   });
 
-  it('keeps a gdws client\'s unread messages intact too (its socket reads into the reused buffer as well)', async () => {
+  it('leaves a gdws client on Node\'s own read buffers, its unread messages intact', async () => {
     const { server, url } = await startGdwsServer(cleanup, (s) => {
       s.outboundBufferSize = 64 << 20;
     });
