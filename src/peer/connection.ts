@@ -74,9 +74,9 @@ export class Connection implements MessageSink, InboundMessageSink {
    */
   outboundLimit = Infinity;
   /**
-   * Set before the first `receive` when some chunks passed in may lie in
-   * memory that is reused once `receive` returns (a socket reading into one
-   * reused buffer): the payloads and held bytes of chunks in that memory are
+   * Set when chunks passed in may lie in memory that is reused once
+   * `receive` returns (a socket reading into one reused buffer, from any
+   * chunk on): the payloads and held bytes of chunks in that memory are
    * copied, never kept as views.
    */
   reusedInput: ArrayBufferLike | null = null;
@@ -87,7 +87,7 @@ export class Connection implements MessageSink, InboundMessageSink {
    * with no copy (see socket-binding.ts, `nextReadBuffer`).
    */
   prefersReusedInput = false;
-  /** Where payloads of reused chunks are copied; created with the decoder. */
+  /** Where payloads of reused chunks are copied; created with the decoder (inactive for chunks of their own). */
   private inputCopies: InputCopies | null = null;
   /** Messages completed by the chunk being decoded. */
   private messagesInChunk = 0;
@@ -287,7 +287,7 @@ export class Connection implements MessageSink, InboundMessageSink {
 
   private createInbound(): { decoder: FrameDecoder; assembler: MessageAssembler } {
     const compression = this.compression;
-    const assembler = new MessageAssembler(this, { maxMessageSize: this.maxMessageSize, compression, copiesInput: (this.inputCopies = this.reusedInput !== null ? new InputCopies() : null) });
+    const assembler = new MessageAssembler(this, { maxMessageSize: this.maxMessageSize, compression, copiesInput: (this.inputCopies = new InputCopies()) });
     const decoder = new FrameDecoder(assembler, { expectMasked: this.isServer, allowedRsv: compression ? Rsv.RSV1 : 0 });
     this.inboundAssembler = assembler;
     this.inboundDecoder = decoder;

@@ -5,8 +5,6 @@ import { Connection } from './connection.js';
 import type { HandshakeOutcome } from './handshake-runner.js';
 import { OutboundBuffer } from './outbound-buffer.js';
 import { ReadyState } from './ready-state.js';
-import { moveToReusedReads } from './reused-reads.js';
-import { onReusedRead } from './socket-io.js';
 import type { SocketBinding } from './socket-binding.js';
 
 /**
@@ -31,12 +29,8 @@ export async function completeHandshake(binding: SocketBinding, handshake: Promi
     peer.emit('connectionError', outcome.reason);
     return outcome.error;
   }
-  const { protocol, deflate, rest } = outcome;
+  const { socket, protocol, deflate, rest } = outcome;
   const options = binding.options;
-  // Server side only: a server unmasks every payload, a pass that copying out of the reused buffer joins for free;
-  // a client's payloads come unmasked, and views of Node's own read buffers measured faster there (bench/e2e.ts, client cells).
-  const movedSocket = !binding.isServerSide || options.reusedReads === false ? null : moveToReusedReads(outcome.socket, () => binding.nextReadBuffer(), onReusedRead);
-  const socket = movedSocket ?? outcome.socket;
   binding.selectedProtocol = protocol;
   binding.requestedUrl = flatCopy(outcome.requestedUrl);
   binding.requestHeaders = compactHeaders(outcome.headers);
@@ -45,7 +39,6 @@ export async function completeHandshake(binding: SocketBinding, handshake: Promi
   const outbound = new OutboundBuffer(binding, !binding.isServerSide);
   const connection = new Connection(binding.isServerSide, outbound, binding, options.inboundBufferSize, deflate);
   connection.outboundLimit = options.outboundBufferSize;
-  if (movedSocket !== null) connection.reusedInput = binding.io.readBuffer.buffer;
   binding.attach(socket, connection, outbound);
   peer.observer?.peerEstablished(peer, protocol);
   peer.emit('connectionEstablished', protocol);

@@ -10,7 +10,8 @@ import type { OutboundBuffer, OutboundTransport } from './outbound-buffer.js';
 import { PacketQueue } from './packet-queue.js';
 import type { PeerOptions } from './peer-options.js';
 import { ReadyState } from './ready-state.js';
-import { listen, unlisten, writeChunks, type SocketListener } from './socket-io.js';
+import { moveToReusedReads } from './reused-reads.js';
+import { listen, onReusedRead, unlisten, writeChunks, type SocketListener } from './socket-io.js';
 import type { WebSocketPeer } from './websocket-peer.js';
 
 /**
@@ -20,6 +21,8 @@ import type { WebSocketPeer } from './websocket-peer.js';
  */
 export const FRAMES_PER_TURN = 1024;
 
+/** How often a connection tries to move its reads while bytes are being written (see moveReadsNow). */
+const READ_MOVE_ATTEMPTS = 8;
 /** From this many bytes a read counts as busy (see nextReadBuffer). */
 const BUSY_READ_BYTES = 4 * 1024;
 /** The most memory a read of small messages gets for itself (what Node's own reads take). */
@@ -65,6 +68,11 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
   pauseReasons = 0;
   /** The turn whose frame budget the decoder is spending. */
   private budgetTurn = -1;
+  /** Attempts left at moving reads to the reused buffer (0: moved, not allowed, or given up). */
+  private readMovesLeft: number;
+  private readMoveScheduled = false;
+  /** An attempt is scheduled or failed; set false to allow the next. */
+  private readMoveBlocked = false;
   /** Bytes the last socket read brought (sizes the next read's own memory). */
   private lastReadBytes = 0;
   /** Close timeout and heartbeat: created when first armed. */
@@ -75,6 +83,7 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
     this.peer = peer;
     this.options = options;
     this.isServerSide = isServerSide;
+    this.readMovesLeft = isServerSide && options.reusedReads !== false ? READ_MOVE_ATTEMPTS : 0;
     this.handshakeSocket = socket;
     // Known before the handshake, so a failed handshake can still say who it was with.
     this.remoteHost = socket === null ? '' : remoteAddressOf(socket);
@@ -197,10 +206,39 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
     return Buffer.allocUnsafeSlow(Math.min(MAX_OWN_READ_BYTES, 2 * lastRead));
   }
 
+  /**
+   * Moves reading to the event loop's reused buffer (moveToReusedReads),
+   * once large messages arrive: a server unmasks every payload, a pass that
+   * copying out of the reused buffer joins for free, and Node's Buffer per
+   * read is spared. Only then: a second socket object per connection would
+   * cost every handshake and every idle connection, and a client's payloads
+   * come unmasked (views of Node's own reads measured faster there).
+   */
+  moveReadsNow(): void {
+    this.readMoveScheduled = false;
+    const socket = this.socket;
+    const connection = this.connection;
+    if (socket === null || connection === null || this.state !== ReadyState.OPEN) return;
+    unlisten(socket);
+    const moved = moveToReusedReads(socket, () => this.nextReadBuffer(), onReusedRead);
+    if (moved === null) {
+      listen(socket, this);
+      // Bytes were being written or waited to be read: try again with a later large message, a few times.
+      if (--this.readMovesLeft > 0) this.readMoveBlocked = false;
+      return;
+    }
+    this.readMovesLeft = 0;
+    this.socket = moved;
+    connection.reusedInput = this.io.readBuffer.buffer;
+    listen(moved, this);
+    if (this.pauseReasons === 0) moved.resume();
+  }
+
   /** Socket bytes, from the shared socket listener. */
   receive(chunk: Buffer): void {
     const connection = this.connection!;
     this.lastReadBytes = chunk.length;
+    if (this.readMovesLeft > 0 && connection.reusedInput === null) this.considerMovingReads(connection);
     const turn = this.io.clock.now();
     if (turn !== this.budgetTurn) {
       this.budgetTurn = turn;
@@ -219,6 +257,14 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
     const connection = this.connection!;
     if (connection.outboundBacklogged) this.outbound!.whenBufferedAtMost(connection.outboundLimit, () => this.continueInput());
     else setImmediate(continueInputOf, this);
+  }
+
+  private considerMovingReads(connection: Connection): void {
+    if (this.readMoveScheduled || this.readMoveBlocked || !connection.prefersReusedInput) return;
+    this.readMoveScheduled = true;
+    this.readMoveBlocked = true;
+    // Not from inside Node's read callback of the socket being replaced.
+    setImmediate(moveReadsOf, this);
   }
 
   /** Decodes held input with a new turn's budget. */
@@ -318,6 +364,10 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
     if (seconds > 0) (this.timers ??= new BindingTimers(this)).startHeartbeat(seconds);
     else this.timers?.stopHeartbeat();
   }
+}
+
+function moveReadsOf(binding: SocketBinding): void {
+  binding.moveReadsNow();
 }
 
 function continueInputOf(binding: SocketBinding): void {

@@ -48,6 +48,22 @@ describe('plain TCP sockets reading into one reused buffer', () => {
       const expected = messageFor(i);
       expect(sameBytes(received, expected), `message ${i}: ${describeDifference(received, expected)}`).toBe(true);
     }
+    // The large messages moved this connection's reads to the reused buffer (what the test is about).
+    const binding = (peer as unknown as { binding: { connection: { reusedInput: unknown } } }).binding;
+    expect(binding.connection.reusedInput).not.toBeNull();
+  });
+
+  it('keeps a connection of small messages on Node\'s own reads (no second socket for it)', async () => {
+    const { server, url } = await startGdwsServer(cleanup);
+    const client = new WebSocket(url);
+    cleanup.add(() => client.terminate());
+    await once(client, 'open');
+    for (let i = 0; i < 50; i++) client.send(patterned(100, i));
+    await waitUntil(() => server.getPeerIds().length === 1 && server.getPeer(server.getPeerIds()[0]!)!.getAvailablePacketCount() === 50, '50 messages');
+    const peer = server.getPeer(server.getPeerIds()[0]!)!;
+    const binding = (peer as unknown as { binding: { connection: { reusedInput: unknown } } }).binding;
+    expect(binding.connection.reusedInput).toBeNull();
+    for (let i = 0; i < 50; i++) expect(sameBytes(peer.getPacket(), patterned(100, i))).toBe(true);
   });
 
   it('leaves a gdws client on Node\'s own read buffers, its unread messages intact', async () => {
