@@ -2,9 +2,9 @@
 // at once): peers leave their last topic or room, so UNSUBSCRIBEs and publications come while the
 // connections quit. The fake, like redis-server, answers nothing sent behind QUIT, and ioredis
 // rejects such commands with "Connection is closed." once the connection ends.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisBackplane } from '../../src/backplane/index.js';
-import { FakeRedis } from './support/fake-redis.js';
+import { useBackplaneFixture } from './support/backplane-fixture.js';
 import { RecordingHub, RecordingRoom, until } from './support/recorders.js';
 
 interface Connection {
@@ -21,24 +21,9 @@ const ended = (backplane: RedisBackplane): boolean => {
 };
 
 describe('closing the backplane', () => {
-  let redis: FakeRedis;
-  const open: RedisBackplane[] = [];
-  const errors: string[] = [];
-  const connect = async (options: { connectTimeoutMs?: number } = {}): Promise<RedisBackplane> => {
-    const backplane = await RedisBackplane.connect({ url: redis.url, heartbeatMs: 40, expiryMs: 150, onError: (error) => errors.push(error.message), ...options });
-    open.push(backplane);
-    return backplane;
-  };
-
-  beforeEach(async () => {
-    redis = await FakeRedis.start();
-    errors.length = 0;
-  });
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((backplane) => backplane.close()));
-    await redis.stop();
-  });
+  const fixture = useBackplaneFixture();
+  const { errors } = fixture;
+  const connect = (options: { connectTimeoutMs?: number } = {}): Promise<RedisBackplane> => fixture.connect(options);
 
   it('reports no error when peers leave their last topic and room while it closes', async () => {
     const a = await connect();
@@ -46,7 +31,7 @@ describe('closing the backplane', () => {
     a.attachTopics(hub);
     hub.backplane!.topicSubscribed('news');
     await a.roomLink.attach('r', new RecordingRoom());
-    await until(() => redis.subscribers('gdws:topic:news') === 1 && redis.subscribers('gdws:room:r') === 1, 'subscribed');
+    await until(() => fixture.redis.subscribers('gdws:topic:news') === 1 && fixture.redis.subscribers('gdws:room:r') === 1, 'subscribed');
 
     const closing = a.close();
     // The server stops its peers in the same turn as the backplane.
@@ -73,8 +58,8 @@ describe('closing the backplane', () => {
 
     await a.close();
     await until(() => !roomB.members.has(id), 'B hears the member leave');
-    expect(redis.hash('gdws:room:r:members')).toEqual({});
-    expect(redis.keys()).toEqual([`gdws:process:${b.processId}`]);
+    expect(fixture.redis.hash('gdws:room:r:members')).toEqual({});
+    expect(fixture.redis.keys()).toEqual([`gdws:process:${b.processId}`]);
     expect(errors).toEqual([]);
   });
 
@@ -83,9 +68,9 @@ describe('closing the backplane', () => {
     const hub = new RecordingHub();
     a.attachTopics(hub);
     hub.backplane!.topicSubscribed('news');
-    await until(() => redis.subscribers('gdws:topic:news') === 1, 'subscribed');
+    await until(() => fixture.redis.subscribers('gdws:topic:news') === 1, 'subscribed');
 
-    redis.stall();
+    fixture.redis.stall();
     // In flight when close() begins, and never answered.
     hub.backplane!.topicUnsubscribed('news');
     hub.backplane!.published('news', Buffer.from('unconfirmed'), true);
@@ -103,7 +88,7 @@ describe('closing the backplane', () => {
     const hub = new RecordingHub();
     a.attachTopics(hub);
     hub.backplane!.topicSubscribed('news');
-    await until(() => redis.subscribers('gdws:topic:news') === 1, 'subscribed');
+    await until(() => fixture.redis.subscribers('gdws:topic:news') === 1, 'subscribed');
     // A connection closing under the backplane's feet while it is not closing is a real failure.
     connectionsOf(a).commands.publish = () => Promise.reject(new Error('Connection is closed.'));
     hub.backplane!.published('news', Buffer.from('x'), true);
@@ -126,10 +111,10 @@ describe('closing the backplane', () => {
     await first;
     expect(a.connected).toBe(false);
     await expect(a.roomLink.reserveId('r')).rejects.toThrow('Cannot give a peer id in room "r": the backplane is closed');
-    const sent = redis.counts.get('SUBSCRIBE') ?? 0;
+    const sent = fixture.redis.counts.get('SUBSCRIBE') ?? 0;
     hub.backplane!.topicSubscribed('late');
     await a.close();
-    expect(redis.counts.get('SUBSCRIBE') ?? 0).toBe(sent);
+    expect(fixture.redis.counts.get('SUBSCRIBE') ?? 0).toBe(sent);
     expect(errors).toEqual([]);
   });
 });

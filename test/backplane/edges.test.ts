@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisBackplane } from '../../src/backplane/index.js';
 import type { RoomLink } from '../../src/rooms/room-link.js';
-import { FakeRedis } from './support/fake-redis.js';
+import { useBackplaneFixture } from './support/backplane-fixture.js';
 import { RecordingHub, RecordingRoom, until } from './support/recorders.js';
 
 type Patchable = Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -10,24 +10,9 @@ const connectionsOf = (backplane: RedisBackplane): { commands: Patchable; subscr
 const refuse = (): Promise<never> => Promise.reject(new Error('ERR refused by the test'));
 
 describe('the backplane when commands fail or come at awkward moments', () => {
-  let redis: FakeRedis;
-  const open: RedisBackplane[] = [];
-  const errors: string[] = [];
-  const connect = async (): Promise<RedisBackplane> => {
-    const backplane = await RedisBackplane.connect({ url: redis.url, heartbeatMs: 40, expiryMs: 150, onError: (error) => errors.push(error.message) });
-    open.push(backplane);
-    return backplane;
-  };
-
-  beforeEach(async () => {
-    redis = await FakeRedis.start();
-    errors.length = 0;
-  });
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((backplane) => backplane.close()));
-    await redis.stop();
-  });
+  const fixture = useBackplaneFixture();
+  const { errors } = fixture;
+  const connect = (): Promise<RedisBackplane> => fixture.connect();
 
   it('a topic subscribed while Redis is away is subscribed once it is back; subscribing twice sends one SUBSCRIBE', async () => {
     const a = await connect();
@@ -35,15 +20,15 @@ describe('the backplane when commands fail or come at awkward moments', () => {
     a.attachTopics(hub);
     hub.backplane!.topicSubscribed('early');
     hub.backplane!.topicSubscribed('early');
-    await until(() => redis.subscribers('gdws:topic:early') === 1, 'subscribed');
-    expect(redis.counts.get('SUBSCRIBE')).toBe(1);
-    await redis.stop();
+    await until(() => fixture.redis.subscribers('gdws:topic:early') === 1, 'subscribed');
+    expect(fixture.redis.counts.get('SUBSCRIBE')).toBe(1);
+    await fixture.redis.stop();
     await until(() => !a.connected, 'outage');
     hub.backplane!.topicSubscribed('late');
     hub.backplane!.topicUnsubscribed('early');
-    await redis.restart();
-    await until(() => redis.subscribers('gdws:topic:late') === 1, 'subscribed after the outage');
-    expect(redis.subscribers('gdws:topic:early')).toBe(0);
+    await fixture.redis.restart();
+    await until(() => fixture.redis.subscribers('gdws:topic:late') === 1, 'subscribed after the outage');
+    expect(fixture.redis.subscribers('gdws:topic:early')).toBe(0);
   });
 
   it('counts a publication Redis refuses as lost and reports the error', async () => {

@@ -1,27 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisBackplane } from '../../src/backplane/index.js';
-import { FakeRedis } from './support/fake-redis.js';
+import { useBackplaneFixture } from './support/backplane-fixture.js';
 import { RecordingHub, RecordingRoom, until } from './support/recorders.js';
 
 describe('a Redis restart mid-session', () => {
-  let redis: FakeRedis;
-  const open: RedisBackplane[] = [];
-  const errors: Error[] = [];
-  const connect = async (): Promise<RedisBackplane> => {
-    const backplane = await RedisBackplane.connect({ url: redis.url, heartbeatMs: 40, expiryMs: 150, onError: (error) => errors.push(error) });
-    open.push(backplane);
-    return backplane;
-  };
-
-  beforeEach(async () => {
-    redis = await FakeRedis.start();
-    errors.length = 0;
-  });
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((backplane) => backplane.close()));
-    await redis.stop();
-  });
+  const fixture = useBackplaneFixture();
+  const { errors } = fixture;
+  const connect = (): Promise<RedisBackplane> => fixture.connect();
 
   it('counts what it could not publish, refuses ids at once, then resubscribes, registers again and reads the members again', async () => {
     const [a, b] = [await connect(), await connect()];
@@ -32,13 +17,13 @@ describe('a Redis restart mid-session', () => {
     a.attachTopics(hubA);
     b.attachTopics(hubB);
     hubB.backplane!.topicSubscribed('news');
-    await until(() => redis.subscribers('gdws:room:r') === 2 && redis.subscribers('gdws:topic:news') === 1, 'subscribed');
+    await until(() => fixture.redis.subscribers('gdws:room:r') === 2 && fixture.redis.subscribers('gdws:topic:news') === 1, 'subscribed');
     const [idA, idB] = [await a.roomLink.reserveId('r'), await b.roomLink.reserveId('r')];
     a.roomLink.localJoined('r', idA);
     b.roomLink.localJoined('r', idB);
     await until(() => roomA.members.has(idB) && roomB.members.has(idA), 'members');
 
-    await redis.stop();
+    await fixture.redis.stop();
     await until(() => !a.connected && !b.connected, 'both notice the outage');
     // (A publication whose reply the cut connection took with it counts as lost too: hence the difference.)
     const lostBefore = a.stats.lost;
@@ -50,11 +35,11 @@ describe('a Redis restart mid-session', () => {
     await until(() => errors.length > 0 && a.stats.errors > 0, 'errors reported');
 
     // A Redis without persistence comes back empty.
-    await redis.restart();
+    await fixture.redis.restart();
     await until(() => a.connected && b.connected, 'both reconnect');
-    await until(() => redis.subscribers('gdws:room:r') === 2 && redis.subscribers('gdws:topic:news') === 1, 'resubscribed');
-    await until(() => Object.keys(redis.hash('gdws:room:r:members')).length === 2, 'members registered again');
-    expect(redis.keys().filter((key) => key.startsWith('gdws:process:')).length).toBe(2);
+    await until(() => fixture.redis.subscribers('gdws:room:r') === 2 && fixture.redis.subscribers('gdws:topic:news') === 1, 'resubscribed');
+    await until(() => Object.keys(fixture.redis.hash('gdws:room:r:members')).length === 2, 'members registered again');
+    expect(fixture.redis.keys().filter((key) => key.startsWith('gdws:process:')).length).toBe(2);
 
     hubA.backplane!.published('news', Buffer.from('after'), true);
     a.roomLink.forward('r', idA, 0, Buffer.from('after too'));
@@ -72,17 +57,17 @@ describe('a Redis restart mid-session', () => {
     const roomA = new RecordingRoom();
     a.roomLink.attach('r', roomA);
     b.roomLink.attach('r', new RecordingRoom());
-    await until(() => redis.subscribers('gdws:room:r') === 2, 'subscribed');
+    await until(() => fixture.redis.subscribers('gdws:room:r') === 2, 'subscribed');
     const gone = await b.roomLink.reserveId('r');
     b.roomLink.localJoined('r', gone);
     await until(() => roomA.members.has(gone), 'member');
 
-    await redis.stop();
+    await fixture.redis.stop();
     await until(() => !a.connected && !b.connected, 'outage');
     // B's member leaves and another joins while Redis is away: nobody hears it then.
     b.roomLink.localLeft('r', gone);
     b.roomLink.localJoined('r', 4242);
-    await redis.restart();
+    await fixture.redis.restart();
     await until(() => roomA.members.has(4242) && !roomA.members.has(gone), 'reconciled');
     expect(roomA.events).toEqual([`joined ${gone}`, 'joined 4242', `left ${gone}`]);
   });
@@ -92,7 +77,7 @@ describe('a Redis restart mid-session', () => {
     const roomB = new RecordingRoom();
     a.roomLink.attach('r', new RecordingRoom());
     b.roomLink.attach('r', roomB);
-    await until(() => redis.subscribers('gdws:room:r') === 2, 'subscribed');
+    await until(() => fixture.redis.subscribers('gdws:room:r') === 2, 'subscribed');
     const id = await a.roomLink.reserveId('r');
     a.roomLink.localJoined('r', id);
     await until(() => roomB.members.has(id), 'member');

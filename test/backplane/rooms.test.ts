@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisBackplane } from '../../src/backplane/index.js';
-import { FakeRedis } from './support/fake-redis.js';
+import { useBackplaneFixture } from './support/backplane-fixture.js';
 import { RecordingRoom, until } from './support/recorders.js';
 
 /** A closer look than the public API gives: the connections, to cut them as a killed process would. */
@@ -11,36 +11,21 @@ interface Connections {
 }
 
 describe('Godot rooms across processes through Redis', () => {
-  let redis: FakeRedis;
-  const open: RedisBackplane[] = [];
-  const errors: Error[] = [];
-  const connect = async (): Promise<RedisBackplane> => {
-    const backplane = await RedisBackplane.connect({ url: redis.url, heartbeatMs: 40, expiryMs: 150, onError: (error) => errors.push(error) });
-    open.push(backplane);
-    return backplane;
-  };
-
-  beforeEach(async () => {
-    redis = await FakeRedis.start();
-    errors.length = 0;
-  });
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((backplane) => backplane.close()));
-    await redis.stop();
-  });
+  const fixture = useBackplaneFixture();
+  const { errors } = fixture;
+  const connect = (): Promise<RedisBackplane> => fixture.connect();
 
   it('announces members to the other processes, lists earlier ones to a late process, and says when they leave', async () => {
     const [a, b] = [await connect(), await connect()];
     const [roomA, roomB] = [new RecordingRoom(), new RecordingRoom()];
     a.roomLink.attach('lobby', roomA);
     b.roomLink.attach('lobby', roomB);
-    await until(() => redis.subscribers('gdws:room:lobby') === 2, 'both subscribed');
+    await until(() => fixture.redis.subscribers('gdws:room:lobby') === 2, 'both subscribed');
 
     const first = await a.roomLink.reserveId('lobby');
     a.roomLink.localJoined('lobby', first);
     await until(() => roomB.members.has(first), 'B hears of A\'s member');
-    expect(redis.hash('gdws:room:lobby:members')).toEqual({ [first]: a.processId });
+    expect(fixture.redis.hash('gdws:room:lobby:members')).toEqual({ [first]: a.processId });
 
     // C attaches after the join: it reads the member from the hash.
     const c = await connect();
@@ -57,7 +42,7 @@ describe('Godot rooms across processes through Redis', () => {
     a.roomLink.localLeft('lobby', first);
     await until(() => !roomB.members.has(first) && !roomC.members.has(first), 'the departure');
     expect(roomB.events).toEqual([`joined ${first}`, `left ${first}`]);
-    expect(redis.hash('gdws:room:lobby:members')).toEqual({ [second]: b.processId });
+    expect(fixture.redis.hash('gdws:room:lobby:members')).toEqual({ [second]: b.processId });
     // Leaving twice, or a room never attached, changes nothing.
     a.roomLink.localLeft('lobby', first);
     a.roomLink.localJoined('elsewhere', 5);
@@ -70,7 +55,7 @@ describe('Godot rooms across processes through Redis', () => {
     a.roomLink.attach('r', roomA);
     b.roomLink.attach('r', roomB);
     c.roomLink.attach('r', roomC);
-    await until(() => redis.subscribers('gdws:room:r') === 3, 'subscribed');
+    await until(() => fixture.redis.subscribers('gdws:room:r') === 3, 'subscribed');
     const [idA, idB] = [await a.roomLink.reserveId('r'), await b.roomLink.reserveId('r')];
     a.roomLink.localJoined('r', idA);
     b.roomLink.localJoined('r', idB);
@@ -95,7 +80,7 @@ describe('Godot rooms across processes through Redis', () => {
     const roomB = new RecordingRoom();
     a.roomLink.attach('r', new RecordingRoom());
     b.roomLink.attach('r', roomB);
-    await until(() => redis.subscribers('gdws:room:r') === 2, 'subscribed');
+    await until(() => fixture.redis.subscribers('gdws:room:r') === 2, 'subscribed');
     a.roomLink.forward('r', 77, 0, Buffer.from('hi'));
     await until(() => roomB.packets.length === 1, 'packet');
     expect(roomB.events).toEqual(['joined 77']);
@@ -106,7 +91,7 @@ describe('Godot rooms across processes through Redis', () => {
     const roomB = new RecordingRoom();
     a.roomLink.attach('r', new RecordingRoom());
     b.roomLink.attach('r', roomB);
-    await until(() => redis.subscribers('gdws:room:r') === 2, 'subscribed');
+    await until(() => fixture.redis.subscribers('gdws:room:r') === 2, 'subscribed');
     const ids = [await a.roomLink.reserveId('r'), await a.roomLink.reserveId('r')];
     for (const id of ids) a.roomLink.localJoined('r', id);
     await until(() => roomB.members.size === 2, 'members');
@@ -118,7 +103,7 @@ describe('Godot rooms across processes through Redis', () => {
     killed.subscriber.disconnect(false);
     await until(() => roomB.members.size === 0, 'the members of the dead process leave');
     expect(roomB.events.slice(2).sort()).toEqual(ids.map((id) => `left ${id}`).sort());
-    await until(() => Object.keys(redis.hash('gdws:room:r:members')).length === 0, 'the hash is cleaned');
+    await until(() => Object.keys(fixture.redis.hash('gdws:room:r:members')).length === 0, 'the hash is cleaned');
   });
 
   it('says goodbye on close: members leave and the heartbeat key goes', async () => {
@@ -126,14 +111,14 @@ describe('Godot rooms across processes through Redis', () => {
     const roomB = new RecordingRoom();
     a.roomLink.attach('r', new RecordingRoom());
     b.roomLink.attach('r', roomB);
-    await until(() => redis.subscribers('gdws:room:r') === 2, 'subscribed');
+    await until(() => fixture.redis.subscribers('gdws:room:r') === 2, 'subscribed');
     const id = await a.roomLink.reserveId('r');
     a.roomLink.localJoined('r', id);
     await until(() => roomB.members.has(id), 'member');
     await a.close();
     await a.close();
     await until(() => !roomB.members.has(id), 'goodbye');
-    expect(redis.keys()).toEqual([`gdws:process:${b.processId}`]);
+    expect(fixture.redis.keys()).toEqual([`gdws:process:${b.processId}`]);
   });
 
   it('detaching a room announces its remaining local members as gone and stops listening', async () => {
@@ -141,12 +126,12 @@ describe('Godot rooms across processes through Redis', () => {
     const roomB = new RecordingRoom();
     a.roomLink.attach('r', new RecordingRoom());
     b.roomLink.attach('r', roomB);
-    await until(() => redis.subscribers('gdws:room:r') === 2, 'subscribed');
+    await until(() => fixture.redis.subscribers('gdws:room:r') === 2, 'subscribed');
     const id = await a.roomLink.reserveId('r');
     a.roomLink.localJoined('r', id);
     await until(() => roomB.members.has(id), 'member');
     a.roomLink.detach('r');
     a.roomLink.detach('r');
-    await until(() => !roomB.members.has(id) && redis.subscribers('gdws:room:r') === 1, 'detached');
+    await until(() => !roomB.members.has(id) && fixture.redis.subscribers('gdws:room:r') === 1, 'detached');
   });
 });
