@@ -96,6 +96,22 @@ export function drive(
   });
 }
 
+/**
+ * Waits for an answer already under way (the request came parsed, and an
+ * admission check may still run) under the handshake timeout; the stream
+ * closing meanwhile ends it with `closedReason`.
+ */
+export function awaitAnswer(stream: ByteStream, options: PeerOptions, closedReason: string, pending: HandshakeOutcome | Promise<HandshakeOutcome>): Promise<HandshakeOutcome> {
+  return drive(
+    stream,
+    options.handshakeTimeoutMs,
+    `The admission check did not answer within ${options.handshakeTimeoutMs} ms`,
+    () => null,
+    () => failure(GodotError.ERR_CONNECTION_ERROR, closedReason),
+    pending,
+  );
+}
+
 /** `onSocket` learns the socket as soon as it exists, so the caller can drop it if it gives up. */
 export async function runClientHandshake(
   options: PeerOptions,
@@ -171,14 +187,7 @@ export async function runServerHandshake(
 ): Promise<HandshakeOutcome> {
   if (parsed !== null) {
     // node:http has read the request: only an admission check can still take time, under the same timeout.
-    return drive(
-      socket,
-      options.handshakeTimeoutMs,
-      `The admission check did not answer within ${options.handshakeTimeoutMs} ms`,
-      () => null,
-      () => failure(GodotError.ERR_CONNECTION_ERROR, 'The client closed the connection during the handshake'),
-      answer(options, socket, parsed, head),
-    );
+    return awaitAnswer(socket, options, 'The client closed the connection during the handshake', answer(options, socket, parsed, head));
   }
   const parser = new UpgradeRequestParser({ maxHeadBytes: options.maxHandshakeHeadBytes });
   return drive(

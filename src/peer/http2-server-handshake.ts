@@ -12,7 +12,7 @@ import { runAdmission, type AdmissionRequest } from './admission.js';
 import { dropStream, remoteAddressOf, remotePortOf } from './byte-stream.js';
 import { serverNegotiatedDeflate } from './deflate-handshake.js';
 import type { NegotiatedDeflate } from './deflate-session.js';
-import { drive, failure, type HandshakeOutcome } from './handshake-runner.js';
+import { awaitAnswer, failure, type HandshakeOutcome } from './handshake-runner.js';
 import type { PeerOptions } from './peer-options.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -27,14 +27,7 @@ const REFUSAL_LINGER_MS = 1000;
  * `:status 200` instead of 101.
  */
 export function runHttp2ServerHandshake(options: PeerOptions, stream: ServerHttp2Stream, request: ExtendedConnectRequest): Promise<HandshakeOutcome> {
-  return drive(
-    stream,
-    options.handshakeTimeoutMs,
-    `The admission check did not answer within ${options.handshakeTimeoutMs} ms`,
-    () => null,
-    () => failure(GodotError.ERR_CONNECTION_ERROR, 'The client closed the stream during the handshake'),
-    answer(options, stream, request),
-  );
+  return awaitAnswer(stream, options, 'The client closed the stream during the handshake', answer(options, stream, request));
 }
 
 function answer(options: PeerOptions, stream: ServerHttp2Stream, request: ExtendedConnectRequest): HandshakeOutcome | Promise<HandshakeOutcome> {

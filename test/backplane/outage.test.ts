@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RedisBackplane } from '../../src/backplane/index.js';
-import { useBackplaneFixture } from './support/backplane-fixture.js';
+import { roomWithRemoteMember, useBackplaneFixture } from './support/backplane-fixture.js';
 import { RecordingHub, RecordingRoom, until } from './support/recorders.js';
 
 describe('a Redis restart mid-session', () => {
@@ -73,14 +73,7 @@ describe('a Redis restart mid-session', () => {
   });
 
   it('a process away longer than the expiry is given up by the others and comes back when it reconnects', async () => {
-    const [a, b] = [await connect(), await connect()];
-    const roomB = new RecordingRoom();
-    a.roomLink.attach('r', new RecordingRoom());
-    b.roomLink.attach('r', roomB);
-    await until(() => fixture.redis.subscribers('gdws:room:r') === 2, 'subscribed');
-    const id = await a.roomLink.reserveId('r');
-    a.roomLink.localJoined('r', id);
-    await until(() => roomB.members.has(id), 'member');
+    const { a, b, roomB, id } = await roomWithRemoteMember(fixture);
     const commandsOfA = (a as unknown as { commands: { disconnect(reconnect?: boolean): void } }).commands;
     // A's command connection drops and reconnects, and the dead-process check of B runs meanwhile.
     (a as unknown as { watch: { stop(): void } }).watch.stop();

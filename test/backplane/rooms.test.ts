@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RedisBackplane } from '../../src/backplane/index.js';
-import { useBackplaneFixture } from './support/backplane-fixture.js';
+import { roomWithRemoteMember, useBackplaneFixture } from './support/backplane-fixture.js';
 import { RecordingRoom, until } from './support/recorders.js';
 
 /** A closer look than the public API gives: the connections, to cut them as a killed process would. */
@@ -107,14 +107,7 @@ describe('Godot rooms across processes through Redis', () => {
   });
 
   it('says goodbye on close: members leave and the heartbeat key goes', async () => {
-    const [a, b] = [await connect(), await connect()];
-    const roomB = new RecordingRoom();
-    a.roomLink.attach('r', new RecordingRoom());
-    b.roomLink.attach('r', roomB);
-    await until(() => fixture.redis.subscribers('gdws:room:r') === 2, 'subscribed');
-    const id = await a.roomLink.reserveId('r');
-    a.roomLink.localJoined('r', id);
-    await until(() => roomB.members.has(id), 'member');
+    const { a, b, roomB, id } = await roomWithRemoteMember(fixture);
     await a.close();
     await a.close();
     await until(() => !roomB.members.has(id), 'goodbye');
@@ -122,14 +115,7 @@ describe('Godot rooms across processes through Redis', () => {
   });
 
   it('detaching a room announces its remaining local members as gone and stops listening', async () => {
-    const [a, b] = [await connect(), await connect()];
-    const roomB = new RecordingRoom();
-    a.roomLink.attach('r', new RecordingRoom());
-    b.roomLink.attach('r', roomB);
-    await until(() => fixture.redis.subscribers('gdws:room:r') === 2, 'subscribed');
-    const id = await a.roomLink.reserveId('r');
-    a.roomLink.localJoined('r', id);
-    await until(() => roomB.members.has(id), 'member');
+    const { a, b, roomB, id } = await roomWithRemoteMember(fixture);
     a.roomLink.detach('r');
     a.roomLink.detach('r');
     await until(() => !roomB.members.has(id) && fixture.redis.subscribers('gdws:room:r') === 1, 'detached');

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach } from 'vitest';
 import { RedisBackplane, type RedisBackplaneOptions } from '../../../src/backplane/index.js';
 import { FakeRedis } from './fake-redis.js';
+import { RecordingRoom, until } from './recorders.js';
 
 export interface BackplaneFixture {
   /** This test's in-memory Redis (a fresh one per test). */
@@ -36,4 +37,20 @@ export function useBackplaneFixture(): BackplaneFixture {
       return backplane;
     },
   };
+}
+
+/**
+ * Two backplanes (two processes) in room `r`, and a member of A's that B has
+ * heard of: where most room tests start.
+ */
+export async function roomWithRemoteMember(fixture: BackplaneFixture): Promise<{ a: RedisBackplane; b: RedisBackplane; roomB: RecordingRoom; id: number }> {
+  const [a, b] = [await fixture.connect(), await fixture.connect()];
+  const roomB = new RecordingRoom();
+  a.roomLink.attach('r', new RecordingRoom());
+  b.roomLink.attach('r', roomB);
+  await until(() => fixture.redis.subscribers('gdws:room:r') === 2, 'subscribed');
+  const id = await a.roomLink.reserveId('r');
+  a.roomLink.localJoined('r', id);
+  await until(() => roomB.members.has(id), 'member');
+  return { a, b, roomB, id };
 }
