@@ -231,19 +231,36 @@ function answer(options: PeerOptions, socket: Socket, request: Omit<UpgradeReque
     socket.write(response);
     return { ok: true, socket, protocol, requestedUrl, headers: request.headers, rest, deflate, admission };
   };
-  const check = options.admit;
-  if (check === null || check === undefined) return accepted(undefined);
-  const admissionRequest: AdmissionRequest = {
+  const admissionRequest = (): AdmissionRequest => ({
     url: requestedUrl,
     resource: request.resource,
     headers: request.headers,
     remoteAddress: socket.remoteAddress ?? '',
     remotePort: socket.remotePort ?? 0,
     protocol,
-  };
-  return runAdmission(check, admissionRequest).then((outcome) => {
-    if (socket.destroyed) return failure(GodotError.ERR_CONNECTION_ERROR, 'The connection closed during the admission check');
-    return outcome.admitted ? accepted(outcome.data) : refuse(socket, outcome.refusal);
+  });
+  return admitThen(options, socket, admissionRequest, accepted, (refusal) => refuse(socket, refusal), 'The connection closed during the admission check');
+}
+
+/**
+ * Runs the owner's admission check, if there is one, on an upgrade that
+ * passed every protocol check: `accepted` answers it, `refused` sends the
+ * refusal, and a stream that closes meanwhile fails the handshake with
+ * `closedReason`. Without a check it is accepted at once.
+ */
+export function admitThen(
+  options: PeerOptions,
+  stream: ByteStream,
+  describe: () => AdmissionRequest,
+  accepted: (data: unknown) => HandshakeOutcome,
+  refused: (refusal: HandshakeRefusal) => HandshakeOutcome,
+  closedReason: string,
+): HandshakeOutcome | Promise<HandshakeOutcome> {
+  const check = options.admit;
+  if (check === null || check === undefined) return accepted(undefined);
+  return runAdmission(check, describe()).then((outcome) => {
+    if (stream.destroyed) return failure(GodotError.ERR_CONNECTION_ERROR, closedReason);
+    return outcome.admitted ? accepted(outcome.data) : refused(outcome.refusal);
   });
 }
 

@@ -8,11 +8,11 @@ import {
   selectProtocol,
   type ExtendedConnectRequest,
 } from '../handshake/index.js';
-import { runAdmission, type AdmissionRequest } from './admission.js';
+import type { AdmissionRequest } from './admission.js';
 import { dropStream, remoteAddressOf, remotePortOf } from './byte-stream.js';
 import { serverNegotiatedDeflate } from './deflate-handshake.js';
 import type { NegotiatedDeflate } from './deflate-session.js';
-import { awaitAnswer, failure, type HandshakeOutcome } from './handshake-runner.js';
+import { admitThen, awaitAnswer, failure, type HandshakeOutcome } from './handshake-runner.js';
 import type { PeerOptions } from './peer-options.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -52,20 +52,15 @@ function answer(options: PeerOptions, stream: ServerHttp2Stream, request: Extend
     stream.respond(response);
     return { ok: true, socket: stream, protocol, requestedUrl, headers: request.headers, rest: EMPTY, deflate, admission };
   };
-  const check = options.admit;
-  if (check === null || check === undefined) return accepted(undefined);
-  const admissionRequest: AdmissionRequest = {
+  const admissionRequest = (): AdmissionRequest => ({
     url: requestedUrl,
     resource: request.resource,
     headers: request.headers,
     remoteAddress: remoteAddressOf(stream),
     remotePort: remotePortOf(stream),
     protocol,
-  };
-  return runAdmission(check, admissionRequest).then((outcome) => {
-    if (stream.destroyed) return failure(GodotError.ERR_CONNECTION_ERROR, 'The stream closed during the admission check');
-    return outcome.admitted ? accepted(outcome.data) : refuseStream(stream, outcome.refusal);
   });
+  return admitThen(options, stream, admissionRequest, accepted, (refusal) => refuseStream(stream, refusal), 'The stream closed during the admission check');
 }
 
 /** Answers a refused extended CONNECT with its status and reason, then ends the stream. */
