@@ -2,7 +2,7 @@ export { Opcode, Rsv, isControlOpcode, isKnownOpcode } from './opcode.js';
 export { CloseCode, isValidWireCloseCode } from './close-code.js';
 export { ProtocolError } from './protocol-error.js';
 export { applyMask, maskInto } from './mask.js';
-export { simdReadRegion } from './mask-simd.js';
+export { READ_REGION_SIZE, simdReadRegion } from './mask-simd.js';
 export { writeMaskKey } from './mask-key.js';
 export { isValidUtf8, Utf8Validator } from './utf8.js';
 export { MAX_CLOSE_REASON_BYTES, encodeClosePayload, decodeClosePayload, type ClosePayload } from './close-payload.js';

@@ -19,7 +19,9 @@ export const SIMD_BLOCK = 16 * 1024;
 /**
  * Wasm memory after the scratch block that sockets read into (see
  * `simdReadRegion`): bytes read there are unmasked where they lie, with no
- * copy in, and leave with one copy out.
+ * copy in, and leave with one copy out. Every connection of an event loop
+ * reads into it (reads are handled one at a time, and nothing keeps a view
+ * of it), so it can be large: a large message then takes few reads.
  */
 export const READ_REGION_SIZE = 256 * 1024;
 const READ_REGION_START = SIMD_BLOCK + 64;

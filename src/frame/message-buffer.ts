@@ -81,14 +81,13 @@ export class MessageBuffer {
     }
     this.total += length;
     if (this.parts.length === 0 && this.slab === null) {
-      const copies = this.copies;
-      if (copies === null || !copies.active) {
+      if (!this.copying) {
         // Not counted as pinning until a second piece comes (see mayView).
         this.parts.push(piece);
         return;
       }
       if (!this.goesWhole(this.total)) {
-        this.parts.push(copies.copy(piece));
+        this.parts.push(this.copies!.copy(piece));
         return;
       }
     }

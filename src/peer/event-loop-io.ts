@@ -2,8 +2,7 @@ import { FlushScheduler } from './flush-scheduler.js';
 import { TurnClock } from './turn-clock.js';
 import { EncodeSlab } from './encode-slab.js';
 import { Http2SessionPool } from './http2-sessions.js';
-import { READ_BUFFER_SIZE } from './reused-reads.js';
-import { simdReadRegion } from '../frame/index.js';
+import { READ_REGION_SIZE, simdReadRegion } from '../frame/index.js';
 
 /**
  * The I/O state that connections served by one event loop share: the flush
@@ -28,7 +27,7 @@ export class EventLoopIo {
    * share it: each read is consumed before the next one starts).
    */
   get readBuffer(): Buffer {
-    return (this.reusedReadBuffer ??= simdReadRegion() ?? Buffer.allocUnsafeSlow(READ_BUFFER_SIZE));
+    return (this.reusedReadBuffer ??= simdReadRegion() ?? Buffer.allocUnsafeSlow(READ_REGION_SIZE));
   }
 
   /** The clients' pooled HTTP/2 connections (RFC 8441 WebSockets); created on first use. */

@@ -135,7 +135,7 @@ export class OutboundBuffer {
       const headerLength = frameLength - length;
       const offset = this.reserve(headerLength);
       writeFrameHeader(this.transport.slab.buffer, offset, fin, rsv, opcode, length, false);
-      this.closeSlab();
+      this.closeOpenRegion();
       (this.chunks ??= []).push(payload instanceof Buffer ? (payload as Buffer) : Buffer.from(payload.buffer, payload.byteOffset, length));
     }
     this.pendingBytes += length;
@@ -168,7 +168,7 @@ export class OutboundBuffer {
   /** Everything buffered, as one batch for the I/O layer to write; null when nothing waits. */
   takeBatch(): OutboundBatch | null {
     this.framesSinceFlush = 0;
-    this.closeSlab();
+    this.closeOpenRegion();
     const chunks = this.chunks;
     if (chunks === null) return null;
     this.chunks = null;
@@ -227,20 +227,20 @@ export class OutboundBuffer {
       this.openEnd = end;
       return;
     }
-    this.closeSlab();
+    this.closeOpenRegion();
     this.openMemory = memory;
     this.openStart = start;
     this.openEnd = end;
   }
 
   private ownBuffer(length: number): Buffer {
-    this.closeSlab();
+    this.closeOpenRegion();
     const buffer = Buffer.allocUnsafe(length);
     (this.chunks ??= []).push(buffer);
     return buffer;
   }
 
-  private closeSlab(): void {
+  private closeOpenRegion(): void {
     const memory = this.openMemory;
     if (memory === null) return;
     (this.chunks ??= []).push(Buffer.from(memory, this.openStart, this.openEnd - this.openStart));

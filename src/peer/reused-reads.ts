@@ -1,13 +1,6 @@
 import { Socket } from 'node:net';
 import type { ByteStream } from './byte-stream.js';
 
-/**
- * Bytes one socket read may bring. Every connection of an event loop reads
- * into the same buffer (reads are handled one at a time, and nothing keeps a
- * view of it), so it can be large: a large message then takes few reads.
- */
-export const READ_BUFFER_SIZE = 256 * 1024;
-
 interface SocketInternals {
   _handle: { useUserBuffer?: unknown; readStop?: unknown } | null;
 }

@@ -70,8 +70,7 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
   private budgetTurn = -1;
   /** Attempts left at moving reads to the reused buffer (0: moved, not allowed, or given up). */
   private readMovesLeft: number;
-  private readMoveScheduled = false;
-  /** An attempt is scheduled or failed; set false to allow the next. */
+  /** An attempt is scheduled, or no attempt is left. */
   private readMoveBlocked = false;
   /** Bytes the last socket read brought (sizes the next read's own memory). */
   private lastReadBytes = 0;
@@ -215,7 +214,6 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
    * come unmasked (views of Node's own reads measured faster there).
    */
   moveReadsNow(): void {
-    this.readMoveScheduled = false;
     const socket = this.socket;
     const connection = this.connection;
     if (socket === null || connection === null || this.state !== ReadyState.OPEN) return;
@@ -260,8 +258,7 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
   }
 
   private considerMovingReads(connection: Connection): void {
-    if (this.readMoveScheduled || this.readMoveBlocked || !connection.prefersReusedInput) return;
-    this.readMoveScheduled = true;
+    if (this.readMoveBlocked || !connection.prefersReusedInput) return;
     this.readMoveBlocked = true;
     // Not from inside Node's read callback of the socket being replaced.
     setImmediate(moveReadsOf, this);
