@@ -1,13 +1,15 @@
 import { FlushScheduler } from './flush-scheduler.js';
 import { TurnClock } from './turn-clock.js';
 import { EncodeSlab } from './encode-slab.js';
+import { FrameBufferPool } from './frame-buffer-pool.js';
 import { Http2SessionPool } from './http2-sessions.js';
 import { READ_REGION_SIZE, simdReadRegion } from '../frame/index.js';
 
 /**
  * The I/O state that connections served by one event loop share: the flush
  * schedule (one write per socket per turn), the turn clock (per-turn frame
- * budgets), the slab small frames are encoded into, the buffer plain TCP
+ * budgets), the slab small frames are encoded into, the reused memory of
+ * large masked frames, the buffer plain TCP
  * sockets read into (see reused-reads.ts), and the pooled HTTP/2
  * connections of clients. Peers get it from
  * their owner's options (`PeerOptions.io`) or use the process's default
@@ -17,6 +19,7 @@ export class EventLoopIo {
   readonly flushes = new FlushScheduler();
   readonly clock = new TurnClock();
   readonly slab = new EncodeSlab();
+  readonly frameBuffers = new FrameBufferPool();
   private sessions: Http2SessionPool | null = null;
   private reusedReadBuffer: Buffer | null = null;
 

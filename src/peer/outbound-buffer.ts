@@ -1,5 +1,6 @@
 import { frameHeaderLength, maskInto, writeFrameHeader } from '../frame/index.js';
 import { MAX_SLAB_FRAME, type EncodeSlab } from './encode-slab.js';
+import type { FrameBufferPool } from './frame-buffer-pool.js';
 
 /**
  * The I/O layer an OutboundBuffer works for. The buffer never writes: it
@@ -16,6 +17,8 @@ export interface OutboundTransport {
   flushEarly(): boolean;
   /** The slab small frames are encoded into (the I/O layer's, shared by its connections). */
   readonly slab: EncodeSlab;
+  /** Reused memory for frames too large for the slab (the I/O layer's, shared by its connections). */
+  readonly frameBuffers: FrameBufferPool;
   /** Enough is buffered to leave now: take `buffer`'s output at once. */
   outputDue(buffer: OutboundBuffer): void;
 }
@@ -50,6 +53,8 @@ export class OutboundBuffer {
   private readonly masked: boolean;
   /** What the next batch will hand over; null while there is none, so an idle connection holds no array. */
   private chunks: Buffer[] | null = null;
+  /** Chunks of the next batch that are the frame pool's, to give back once written. */
+  private pooledChunks: Buffer[] | null = null;
   /**
    * The region the last chunk will cover, as memory and absolute byte
    * offsets, so bytes added right after it (the next frame in the encode
@@ -172,6 +177,8 @@ export class OutboundBuffer {
     const chunks = this.chunks;
     if (chunks === null) return null;
     this.chunks = null;
+    const pooled = this.pooledChunks;
+    this.pooledChunks = null;
     const bytes = this.pendingBytes;
     const messages = this.pendingMessages;
     this.pendingBytes = 0;
@@ -180,6 +187,8 @@ export class OutboundBuffer {
     this.inFlightMessages += messages;
     const generation = this.generation;
     const written = (): void => {
+      // The write is over even when the buffer was discarded since: the memory is free again either way.
+      if (pooled !== null) for (const chunk of pooled) this.transport.frameBuffers.giveBack(chunk);
       if (generation !== this.generation) return;
       this.inFlightBytes -= bytes;
       this.inFlightMessages -= messages;
@@ -202,6 +211,7 @@ export class OutboundBuffer {
   discard(): void {
     this.generation++;
     this.chunks = null;
+    this.pooledChunks = null;
     this.openMemory = null;
     this.pendingBytes = 0;
     this.pendingMessages = 0;
@@ -235,8 +245,9 @@ export class OutboundBuffer {
 
   private ownBuffer(length: number): Buffer {
     this.closeOpenRegion();
-    const buffer = Buffer.allocUnsafe(length);
+    const buffer = this.transport.frameBuffers.take(length);
     (this.chunks ??= []).push(buffer);
+    (this.pooledChunks ??= []).push(buffer);
     return buffer;
   }
 

@@ -111,6 +111,31 @@ describe('OutboundBuffer', () => {
       for (const batch of transport.batches) expectBytes(Buffer.concat(batch.chunks), batch.snapshot);
       expect(transport.frames()).toHaveLength(800);
     });
+
+    it('reuses the memory of a large masked frame only once its write is done, even across a discard', () => {
+      const { transport, out } = buffer(true);
+      const large = (seed: number): Buffer => patterned(100_000, seed);
+      out.addFrame(true, 0, Op.BINARY, large(1), true);
+      out.flush();
+      const [first] = transport.batches[0]!.chunks.filter((chunk) => chunk.length > 50_000);
+      // Still being written: the next large frame gets other memory, and the first one's bytes stay as handed over.
+      out.addFrame(true, 0, Op.BINARY, large(2), true);
+      out.flush();
+      const [second] = transport.batches[1]!.chunks.filter((chunk) => chunk.length > 50_000);
+      expect(second!.buffer).not.toBe(first!.buffer);
+      expectBytes(Buffer.concat(transport.batches[0]!.chunks), transport.batches[0]!.snapshot);
+      out.discard();
+      transport.completeWrites();
+      // Both writes are over (the discard changes nothing about that): their memory serves the next frames.
+      out.addFrame(true, 0, Op.BINARY, large(3), true);
+      out.flush();
+      const [third] = transport.batches[2]!.chunks.filter((chunk) => chunk.length > 50_000);
+      expect([first!.buffer, second!.buffer]).toContain(third!.buffer);
+      const frames = transport.frames();
+      expectBytes(frames[0]!.payload, large(1));
+      expectBytes(frames[1]!.payload, large(2));
+      expectBytes(frames[2]!.payload, large(3));
+    });
   });
 
   describe('accounting', () => {

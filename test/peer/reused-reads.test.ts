@@ -66,7 +66,7 @@ describe('plain TCP sockets reading into one reused buffer', () => {
     for (let i = 0; i < 50; i++) expect(sameBytes(peer.getPacket(), patterned(100, i))).toBe(true);
   });
 
-  it('leaves a gdws client on Node\'s own read buffers, its unread messages intact', async () => {
+  it('moves a gdws client\'s reads too, every unread message intact while later reads reuse the buffer', async () => {
     const { server, url } = await startGdwsServer(cleanup, (s) => {
       s.outboundBufferSize = 64 << 20;
     });
@@ -82,6 +82,12 @@ describe('plain TCP sockets reading into one reused buffer', () => {
       const received = peer.getPacket();
       expect(sameBytes(received, messageFor(i)), `message ${i}`).toBe(true);
     }
+    const binding = (peer as unknown as { binding: { connection: { reusedInput: unknown } } }).binding;
+    expect(binding.connection.reusedInput).not.toBeNull();
+    // The moved socket still writes: a round trip after the move.
+    expect(peer.send(patterned(50_000, 99), WriteMode.BINARY)).toBe(GodotError.OK);
+    await waitUntil(() => serverPeer.getAvailablePacketCount() === 1, 'the echo to the server');
+    expect(sameBytes(serverPeer.getPacket(), patterned(50_000, 99))).toBe(true);
   });
 
   describe('moveToReusedReads', () => {

@@ -1,5 +1,6 @@
 import type { OutboundBuffer, OutboundTransport } from '../../../src/peer/index.js';
 import { EncodeSlab } from '../../../src/peer/encode-slab.js';
+import { FrameBufferPool } from '../../../src/peer/frame-buffer-pool.js';
 import { FrameParser, type WireFrame } from '../../conformance/driver/frame-parser.js';
 
 export interface RecordedBatch {
@@ -12,6 +13,7 @@ export interface RecordedBatch {
 /** An OutboundTransport that keeps every batch, so tests can inspect it and complete writes when they choose. */
 export class FakeTransport implements OutboundTransport {
   readonly slab = new EncodeSlab();
+  readonly frameBuffers = new FrameBufferPool();
   flushRequests = 0;
   /** What flushEarly() answers. */
   early = false;
