@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     if ('path' in generator) handshakeResults = await handshakes(serverSubjects, options, generator.path);
     else notes.push(`Handshake cells skipped: ${generator.error}`);
   }
-  const client = wanted('client') ? await throughput({ side: 'client', subjects: ['gdws', 'ws'], cells, inFlight: IN_FLIGHT, label: 'client' }, options) : [];
+  const client = wanted('client') ? await throughput({ side: 'client', subjects: ['gdws', 'ws'], cells, inFlight: IN_FLIGHT, label: 'client', withCeiling: true }, options) : [];
   const memoryResults = wanted('memory') ? await memory([...serverSubjects, 'net'], options) : [];
   environment.push(`Load average at end: ${loadavg().map((load) => load.toFixed(2)).join(' ')}; total time ${Math.round((Date.now() - started) / 1000)} s`);
 

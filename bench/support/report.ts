@@ -84,9 +84,11 @@ const names = (subjects: readonly Subject[]): string => subjects.map((subject) =
 
 function throughputTable(side: 'server' | 'client', rows: CellResults[], subjects: readonly Subject[]): string[] {
   const withUws = subjects.includes('uws');
+  const withCeiling = rows.some((results) => (results.ceiling?.length ?? 0) > 0);
   const header = [
     'cell (size × conns)',
     ...subjects.map((subject) => `${SUBJECT_NAMES[subject]} msg/s`),
+    ...(withCeiling ? ['raw client msg/s (ceiling)', 'ceiling/ws'] : []),
     '**gdws/ws**',
     ...(withUws ? ['**gdws/uWS.js**'] : []),
     'per-round gdws/ws',
@@ -104,6 +106,7 @@ function throughputTable(side: 'server' | 'client', rows: CellResults[], subject
     const cells = [
       cellLabel(results.cell),
       ...subjects.map((subject) => count(medianOf(runs[subject], 'messagesPerSecond'))),
+      ...(withCeiling ? ceilingCells(results) : []),
       `**${ratioText(ratio)}**`,
       ...(withUws ? [`**${ratioText(throughputRatio(results, 'uws'))}**`] : []),
       ratioRange(
@@ -120,6 +123,12 @@ function throughputTable(side: 'server' | 'client', rows: CellResults[], subject
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines;
+}
+
+/** The raw client's median msg/s and its ratio to ws: how far above ws any client could go in this cell. */
+function ceilingCells(results: CellResults): string[] {
+  const ceiling = medianOf(results.ceiling ?? [], 'messagesPerSecond');
+  return [count(ceiling), ratioText(ceiling / medianOf(results.runs.ws, 'messagesPerSecond'))];
 }
 
 function latencyTable(rows: CellResults[], subjects: readonly Subject[]): string[] {
@@ -308,7 +317,8 @@ export function markdownReport(input: ReportInput): string {
     lines.push(
       '## Client side: gdws client vs ws client',
       '',
-      'Both clients (gdws `WebSocketPeer`, ws `WebSocket` with bufferutil) talk to the same server: bench/raw-echo-server.ts, a streaming echo server that unmasks each chunk with bufferutil straight into one reply write, so it stays cheaper than either client. uWebSockets.js has no client.',
+      'Both clients (gdws `WebSocketPeer`, ws `WebSocket` with bufferutil) talk to the same server: bench/raw-echo-server.ts, a streaming echo server that unmasks each chunk with bufferutil straight into one reply write, so it stays cheaper than either client. uWebSockets.js has no client. ' +
+        'The raw client (bench/drivers/raw-driver.ts: frames masked once and re-sent, replies parsed for headers only, no message assembled) is the ceiling: what a client doing no WebSocket work reaches against the same server, so ceiling/ws is the most any client could be ahead of ws in that cell.',
       '',
       ...throughputTable('client', input.client, ['gdws', 'ws']),
       '',

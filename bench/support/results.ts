@@ -26,6 +26,8 @@ export interface CellResults {
   cell: Cell;
   /** Per subject, one run per round; empty for a subject not measured. */
   runs: Record<Subject, RunResult[]>;
+  /** Client side: the raw driver against the same echo server, one run per round (see ThroughputPlan.withCeiling). */
+  ceiling?: RunResult[];
 }
 
 export function emptyRuns<T>(): Record<Subject, T[]> {

@@ -65,6 +65,12 @@ export interface ThroughputPlan {
   inFlight: number;
   /** Progress label: 'server', 'client' or 'latency'. */
   label: string;
+  /**
+   * Client side: also run the raw driver (frames built once, replies parsed
+   * for headers only) against the same echo server each round: what a client
+   * doing no WebSocket work reaches, the ceiling for any client.
+   */
+  withCeiling?: boolean;
 }
 
 /** The throughput cells the options ask for. */
@@ -79,41 +85,47 @@ export function throughputCells(options: Options): Cell[] {
  */
 export async function throughput(plan: ThroughputPlan, options: Options): Promise<CellResults[]> {
   const { side, subjects, cells } = plan;
-  const total = cells.length * options.rounds * subjects.length;
+  const total = cells.length * options.rounds * (subjects.length + (plan.withCeiling === true ? 1 : 0));
   let done = 0;
   const all: CellResults[] = [];
   for (const cell of cells) {
-    const results: CellResults = { cell, runs: emptyRuns() };
+    const results: CellResults = { cell, runs: emptyRuns(), ceiling: [] };
+    const run = async (name: string, serverScript: string, driver: DriverName, round: number): Promise<RunResult> => {
+      done++;
+      const pin = options.pinning;
+      // The measured process gets the subject CPU: the server on the server side, the client on the client side.
+      const serverCpu = pin === null ? undefined : side === 'server' ? pin.subject : pin.peer;
+      const loadCpu = pin === null ? undefined : side === 'server' ? pin.peer : pin.subject;
+      const server = await ServerProcess.start(serverScript, { cpu: serverCpu });
+      try {
+        const result = await measure({
+          driver,
+          serverPid: server.pid,
+          port: server.port,
+          size: cell.size,
+          connections: cell.connections,
+          inFlight: plan.inFlight,
+          warmupMs: options.warmupMs,
+          windowMs: options.windowMs,
+        }, loadCpu);
+        progress(`[${plan.label} ${done}/${total}] ${cellLabel(cell)} ${name} round ${round}: ${describe(result)}`);
+        return result;
+      } catch (error) {
+        progress(`[${plan.label} ${done}/${total}] ${cellLabel(cell)} ${name} round ${round}: FAILED: ${(error as Error).message}`);
+        return FAILED_RUN;
+      } finally {
+        await server.stop();
+      }
+    };
     for (let round = 1; round <= options.rounds; round++) {
       for (const subject of roundOrder(round, subjects)) {
-        done++;
-        const pin = options.pinning;
-        // The measured process gets the subject CPU: the server on the server side, the client on the client side.
-        const serverCpu = pin === null ? undefined : side === 'server' ? pin.subject : pin.peer;
-        const loadCpu = pin === null ? undefined : side === 'server' ? pin.peer : pin.subject;
-        const server = await ServerProcess.start(side === 'server' ? SERVER_SCRIPTS[subject] : RAW_ECHO_SERVER, { cpu: serverCpu });
-        const driver: DriverName = side === 'server' ? 'raw' : (subject as 'gdws' | 'ws');
-        let result: RunResult;
-        try {
-          result = await measure({
-            driver,
-            serverPid: server.pid,
-            port: server.port,
-            size: cell.size,
-            connections: cell.connections,
-            inFlight: plan.inFlight,
-            warmupMs: options.warmupMs,
-            windowMs: options.windowMs,
-          }, loadCpu);
-          progress(`[${plan.label} ${done}/${total}] ${cellLabel(cell)} ${subject} round ${round}: ${describe(result)}`);
-        } catch (error) {
-          result = FAILED_RUN;
-          progress(`[${plan.label} ${done}/${total}] ${cellLabel(cell)} ${subject} round ${round}: FAILED: ${(error as Error).message}`);
-        } finally {
-          await server.stop();
-        }
+        const result =
+          side === 'server'
+            ? await run(subject, SERVER_SCRIPTS[subject], 'raw', round)
+            : await run(subject, RAW_ECHO_SERVER, subject as 'gdws' | 'ws', round);
         results.runs[subject].push(result);
       }
+      if (plan.withCeiling === true) results.ceiling!.push(await run('raw client (ceiling)', RAW_ECHO_SERVER, 'raw', round));
     }
     const versusUws = subjects.includes('uws') ? `, gdws/uWS.js = ${throughputRatio(results, 'uws').toFixed(2)}×` : '';
     progress(`  ${plan.label} ${cellLabel(cell)}: gdws/ws = ${throughputRatio(results).toFixed(2)}×${versusUws}`);
