@@ -3,8 +3,8 @@
  * only XOR 32 bits at a time; V8's wasm does 128. Wasm code sees only its own
  * memory, so data is copied in and out in blocks that stay in cache: copying
  * (memmove) is several times faster than a JavaScript XOR loop, so copy, XOR,
- * copy back still wins from about 1 KiB on: about 2.5x the 32-bit loop on
- * cached data, 1.2x on data streamed from RAM (bench/frame.bench.ts compares
+ * copy back wins from a few dozen bytes on, as long as the copies create no
+ * typed arrays (see mask.ts's SIMD_THRESHOLD; bench/frame.bench.ts compares
  * it with ws's native bufferutil, which the copies keep it short of).
  *
  * The module is assembled here by hand (a few dozen bytes), so there is no
@@ -88,8 +88,17 @@ function moduleBytes(): Uint8Array {
 }
 
 interface SimdMasker {
+  /** The wasm memory (it never grows, so this ArrayBuffer stays valid). */
+  memory: ArrayBuffer;
   /** The wasm memory, as bytes: blocks are copied to offset 0. */
   scratch: Uint8Array;
+  /**
+   * The last view of the scratch block's first bytes handed to a copy out,
+   * kept for the next block of the same length: messages of one size
+   * repeat, and a typed array per copy is a measurable share of masking
+   * a message of a few KiB.
+   */
+  lastCopyOut: Uint8Array;
   xor: (this: void, start: number, end: number, keyWord: number) => void;
 }
 
@@ -104,7 +113,8 @@ function instantiate(): SimdMasker | null {
   try {
     const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
     const { exports } = new Instance(new Module(moduleBytes()));
-    return { scratch: new Uint8Array(exports.memory.buffer), xor: exports.xor };
+    const memory = exports.memory.buffer;
+    return { memory, scratch: new Uint8Array(memory), lastCopyOut: new Uint8Array(memory, 0, 0), xor: exports.xor };
   } catch {
     return null;
   }
@@ -122,20 +132,35 @@ export const simdAvailable = masker !== null;
  * SIMD_BLOCK (a multiple of 4), so the same key word serves every block.
  */
 export function maskThroughSimd(source: Uint8Array, target: Uint8Array, targetOffset: number, keyWord: number): void {
-  const { scratch, xor } = masker!;
+  const simd = masker!;
   const length = source.length;
-  if (source.buffer === scratch.buffer) {
+  const sourceMemory = source.buffer;
+  if (sourceMemory === simd.memory) {
     maskInWasmMemory(source, target, targetOffset, keyWord);
     return;
   }
+  if (length <= SIMD_BLOCK) {
+    // One block, the common case: no view of the source needed.
+    simd.scratch.set(source);
+    maskScratchInto(simd, length, target, targetOffset, keyWord);
+    return;
+  }
+  const sourceOffset = source.byteOffset;
   for (let start = 0; start < length; start += SIMD_BLOCK) {
     const count = Math.min(SIMD_BLOCK, length - start);
     // Plain Uint8Array views: a Buffer's subarray() builds a Buffer, which costs more.
-    scratch.set(new Uint8Array(source.buffer, source.byteOffset + start, count));
-    // Rounded up to the 64-byte loop step: the bytes past `count` are scratch and are not copied back.
-    xor(0, (count + 63) & ~63, keyWord);
-    target.set(new Uint8Array(scratch.buffer, 0, count), targetOffset + start);
+    simd.scratch.set(new Uint8Array(sourceMemory, sourceOffset + start, count));
+    maskScratchInto(simd, count, target, targetOffset + start, keyWord);
   }
+}
+
+/** XORs the scratch block's first `count` bytes and copies them to `target` at `targetOffset`. */
+function maskScratchInto(simd: SimdMasker, count: number, target: Uint8Array, targetOffset: number, keyWord: number): void {
+  // Rounded up to the 64-byte loop step: the bytes past `count` are scratch and are not copied back.
+  simd.xor(0, (count + 63) & ~63, keyWord);
+  let view = simd.lastCopyOut;
+  if (view.length !== count) view = simd.lastCopyOut = new Uint8Array(simd.memory, 0, count);
+  target.set(view, targetOffset);
 }
 
 /**
@@ -157,5 +182,5 @@ function maskInWasmMemory(source: Uint8Array, target: Uint8Array, targetOffset: 
  * unmasked without being copied into wasm memory first.
  */
 export function simdReadRegion(): Buffer | null {
-  return masker === null ? null : Buffer.from(masker.scratch.buffer, READ_REGION_START, READ_REGION_SIZE);
+  return masker === null ? null : Buffer.from(masker.memory, READ_REGION_START, READ_REGION_SIZE);
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyMask, maskInto, simdReadRegion } from '../../src/frame/index.js';
+import { applyMaskInJavaScript } from '../../src/frame/mask.js';
 import { READ_REGION_SIZE, simdAvailable, SIMD_BLOCK } from '../../src/frame/mask-simd.js';
 import { pseudoRandomBytes } from './support/prng.js';
 
@@ -41,6 +42,29 @@ describe('applyMask', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it('has a JavaScript path (short data, engines without SIMD) equal to the definition too, for every length and alignment', () => {
+    fc.assert(
+      fc.property(
+        lengthArbitrary,
+        fc.integer(),
+        fc.uint8Array({ minLength: 4, maxLength: 4 }),
+        fc.nat(1_000_000),
+        fc.integer({ min: 0, max: 7 }),
+        (length, seed, key, phase, byteOffset) => {
+          const backing = pseudoRandomBytes(byteOffset + length + 3, seed);
+          const original = Buffer.from(backing);
+          const data = backing.subarray(byteOffset, byteOffset + length);
+          const expected = maskByteByByte(data, key, phase);
+          applyMaskInJavaScript(data, key, phase);
+          expect(Buffer.from(data).equals(expected)).toBe(true);
+          expect(backing.subarray(0, byteOffset).equals(original.subarray(0, byteOffset))).toBe(true);
+          expect(backing.subarray(byteOffset + length).equals(original.subarray(byteOffset + length))).toBe(true);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 
