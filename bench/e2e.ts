@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   progress(`e2e benchmark (${serverSubjects.join(', ')}): ${options.rounds} rounds, sizes ${options.sizes.map(formatSize).join(', ')}, connections ${options.connectionCounts.join(', ')}, ${IN_FLIGHT} in flight`);
   const cells = throughputCells(options);
   const wanted = (section: string): boolean => options.sections.has(section);
-  const server = wanted('server') ? await throughput({ side: 'server', subjects: serverSubjects, cells, inFlight: IN_FLIGHT, label: 'server' }, options) : [];
+  const server = wanted('server') ? await throughput({ side: 'server', subjects: serverSubjects, cells, inFlight: IN_FLIGHT, label: 'server', withCeiling: true }, options) : [];
   const latencyCells = LATENCY_SIZES.map((size) => ({ size, connections: 1 }));
   const latency = wanted('latency') ? await throughput({ side: 'server', subjects: serverSubjects, cells: latencyCells, inFlight: 1, label: 'latency' }, options) : [];
   let handshakeResults: ReportInput['handshakes'] = [];

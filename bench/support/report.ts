@@ -88,7 +88,7 @@ function throughputTable(side: 'server' | 'client', rows: CellResults[], subject
   const header = [
     'cell (size × conns)',
     ...subjects.map((subject) => `${SUBJECT_NAMES[subject]} msg/s`),
-    ...(withCeiling ? ['raw client msg/s (ceiling)', 'ceiling/ws'] : []),
+    ...(withCeiling ? ['plain node:net msg/s (ceiling)', 'ceiling/ws', 'gdws/ceiling'] : []),
     '**gdws/ws**',
     ...(withUws ? ['**gdws/uWS.js**'] : []),
     'per-round gdws/ws',
@@ -125,10 +125,14 @@ function throughputTable(side: 'server' | 'client', rows: CellResults[], subject
   return lines;
 }
 
-/** The raw client's median msg/s and its ratio to ws: how far above ws any client could go in this cell. */
+/** The plain node:net run's median msg/s, how far above ws any library could go in this cell, and where gdws stands under it. */
 function ceilingCells(results: CellResults): string[] {
   const ceiling = medianOf(results.ceiling ?? [], 'messagesPerSecond');
-  return [count(ceiling), ratioText(ceiling / medianOf(results.runs.ws, 'messagesPerSecond'))];
+  return [
+    count(ceiling),
+    ratioText(ceiling / medianOf(results.runs.ws, 'messagesPerSecond')),
+    ratioText(medianOf(results.runs.gdws, 'messagesPerSecond') / ceiling),
+  ];
 }
 
 function latencyTable(rows: CellResults[], subjects: readonly Subject[]): string[] {
@@ -287,7 +291,8 @@ export function markdownReport(input: ReportInput): string {
     lines.push(
       `## Server side: echo servers (${names(serverSubjects)})`,
       '',
-      'Every server is driven by the same load driver (bench/drivers/raw-driver.ts): no WebSocket library, frames masked once and re-sent, replies parsed for headers only (each connection\'s first echo is checked byte for byte). Its CPU use is shown, to show it is not the bottleneck.',
+      'Every server is driven by the same load driver (bench/drivers/raw-driver.ts): no WebSocket library, frames masked once and re-sent, replies parsed for headers only (each connection\'s first echo is checked byte for byte). Its CPU use is shown, to show it is not the bottleneck. ' +
+        'The ceiling column is the same driver against bench/raw-echo-server.ts: plain node:net, a streaming echo that unmasks each read (ws\'s native bufferutil) straight into one reply write and never assembles a message. It is no WebSocket server, but it shows what Node and the kernel allow in that cell.',
       '',
       ...throughputTable('server', input.server, serverSubjects),
       '',
@@ -318,7 +323,7 @@ export function markdownReport(input: ReportInput): string {
       '## Client side: gdws client vs ws client',
       '',
       'Both clients (gdws `WebSocketPeer`, ws `WebSocket` with bufferutil) talk to the same server: bench/raw-echo-server.ts, a streaming echo server that unmasks each chunk with bufferutil straight into one reply write, so it stays cheaper than either client. uWebSockets.js has no client. ' +
-        'The raw client (bench/drivers/raw-driver.ts: frames masked once and re-sent, replies parsed for headers only, no message assembled) is the ceiling: what a client doing no WebSocket work reaches against the same server, so ceiling/ws is the most any client could be ahead of ws in that cell.',
+        'The ceiling column is the raw load driver as the client against the same server: no WebSocket library on either side, so ceiling/ws is the most any client could be ahead of ws in that cell.',
       '',
       ...throughputTable('client', input.client, ['gdws', 'ws']),
       '',

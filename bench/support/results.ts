@@ -26,7 +26,7 @@ export interface CellResults {
   cell: Cell;
   /** Per subject, one run per round; empty for a subject not measured. */
   runs: Record<Subject, RunResult[]>;
-  /** Client side: the raw driver against the same echo server, one run per round (see ThroughputPlan.withCeiling). */
+  /** The raw driver against the plain node:net echo server, one run per round (see ThroughputPlan.withCeiling). */
   ceiling?: RunResult[];
 }
 

@@ -66,9 +66,12 @@ export interface ThroughputPlan {
   /** Progress label: 'server', 'client' or 'latency'. */
   label: string;
   /**
-   * Client side: also run the raw driver (frames built once, replies parsed
-   * for headers only) against the same echo server each round: what a client
-   * doing no WebSocket work reaches, the ceiling for any client.
+   * Also run, each round, the raw driver (frames built once, replies parsed
+   * for headers only) against bench/raw-echo-server.ts (plain node:net, a
+   * streaming echo that never assembles a message): no WebSocket library on
+   * either side, so it shows what Node and the kernel allow in that cell,
+   * for a server (whose load driver it is already) and for a client (whose
+   * echo server it is already).
    */
   withCeiling?: boolean;
 }
@@ -125,7 +128,7 @@ export async function throughput(plan: ThroughputPlan, options: Options): Promis
             : await run(subject, RAW_ECHO_SERVER, subject as 'gdws' | 'ws', round);
         results.runs[subject].push(result);
       }
-      if (plan.withCeiling === true) results.ceiling!.push(await run('raw client (ceiling)', RAW_ECHO_SERVER, 'raw', round));
+      if (plan.withCeiling === true) results.ceiling!.push(await run('plain node:net (ceiling)', RAW_ECHO_SERVER, 'raw', round));
     }
     const versusUws = subjects.includes('uws') ? `, gdws/uWS.js = ${throughputRatio(results, 'uws').toFixed(2)}×` : '';
     progress(`  ${plan.label} ${cellLabel(cell)}: gdws/ws = ${throughputRatio(results).toFixed(2)}×${versusUws}`);
