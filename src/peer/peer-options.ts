@@ -33,8 +33,9 @@ export interface PeerOptions {
    */
   http2?: boolean;
   /**
-   * @internal Plain TCP sockets, server's and client's, read into the event
-   * loop's one reused buffer once large messages arrive (see reused-reads.ts);
+   * @internal Plain TCP sockets read into the event loop's one reused buffer
+   * once large messages arrive (a client's only while its loop serves
+   * several connections; see reused-reads.ts and moveReadsNow);
    * false keeps Node's fresh Buffer per read,
    * so tests can run the same traffic both ways.
    */
