@@ -226,9 +226,7 @@ export class OutboundBuffer {
   private reserve(length: number): number {
     const slab = this.transport.slab;
     const offset = slab.reserve(length);
-    const buffer = slab.buffer;
-    const start = buffer.byteOffset + offset;
-    this.extendOpen(buffer.buffer, start, start + length);
+    this.extendOpen(slab.memory, offset, offset + length);
     return offset;
   }
 
