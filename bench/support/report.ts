@@ -292,7 +292,7 @@ export function markdownReport(input: ReportInput): string {
       `## Server side: echo servers (${names(serverSubjects)})`,
       '',
       'Every server is driven by the same load driver (bench/drivers/raw-driver.ts): no WebSocket library, frames masked once and re-sent, replies parsed for headers only (each connection\'s first echo is checked byte for byte). Its CPU use is shown, to show it is not the bottleneck. ' +
-        'The ceiling column is the same driver against bench/raw-echo-server.ts: plain node:net, a streaming echo that unmasks each read (ws\'s native bufferutil) straight into one reply write and never assembles a message. It is no WebSocket server, but it shows what Node and the kernel allow in that cell.',
+        'The ceiling column is the same driver against bench/raw-echo-server.ts: plain node:net, a streaming echo that unmasks each read (ws\'s native bufferutil) straight into one reply write and never assembles a message. It is no WebSocket server, but where the CPU is the limit (100 connections) it shows what Node and the kernel allow; with one connection the round trip sets the pace, and a server that lets its peer start sooner (gdws writes every few frames there) can pass it.',
       '',
       ...throughputTable('server', input.server, serverSubjects),
       '',
@@ -323,7 +323,7 @@ export function markdownReport(input: ReportInput): string {
       '## Client side: gdws client vs ws client',
       '',
       'Both clients (gdws `WebSocketPeer`, ws `WebSocket` with bufferutil) talk to the same server: bench/raw-echo-server.ts, a streaming echo server that unmasks each chunk with bufferutil straight into one reply write, so it stays cheaper than either client. uWebSockets.js has no client. ' +
-        'The ceiling column is the raw load driver as the client against the same server: no WebSocket library on either side, so ceiling/ws is the most any client could be ahead of ws in that cell.',
+        'The ceiling column is the raw load driver as the client against the same server: no WebSocket library on either side, so where the CPU is the limit (100 connections) ceiling/ws is about the most any client could be ahead of ws in that cell; with one connection the round trip sets the pace and a client that pipelines can pass it.',
       '',
       ...throughputTable('client', input.client, ['gdws', 'ws']),
       '',
