@@ -251,6 +251,8 @@ export class SocketBinding implements ConnectionHandler, OutboundTransport, Flus
       connection.decoder.frameAllowance = FRAMES_PER_TURN;
     }
     if (!connection.receive(chunk) && (this.pauseReasons & PAUSED_INPUT_HELD) === 0) this.holdInput();
+    // Serving one connection, the replies to a read leave with it rather than a hop later (the scheduled flush then finds nothing).
+    if (this.io.flushes.servingOneConnection() && this.outbound !== null && !this.outbound.isEmpty) this.flushNow();
   }
 
   /**
