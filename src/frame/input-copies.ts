@@ -7,11 +7,11 @@ const SHARED_MEMORY_MAX = 64 * 1024;
 
 /**
  * Where a decoder whose input memory may be reused (a socket read into one
- * buffer) copies payloads to, for the chunks that lie in such memory. The small ones from one pushed chunk share one
- * allocation sized by that chunk, as Node's own Buffer per read would have
- * held them: a message kept by the application pins at most its neighbours
- * from the same read, and a chunk of many small messages costs one
- * allocation, not one each.
+ * buffer) copies payloads to, for the chunks that lie in such memory. The
+ * small ones from one pushed chunk share one allocation sized by that chunk,
+ * as Node's own Buffer per read would have held them: a message kept by the
+ * application pins at most its neighbours from the same read, and a chunk of
+ * many small messages costs one allocation, not one each.
  */
 export class InputCopies {
   /**

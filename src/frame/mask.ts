@@ -25,9 +25,10 @@ function littleEndianKeyWord(key: Uint8Array, keyOffset: number, phase: number):
 /**
  * XORs `data` in place with the 4-byte masking key (RFC 6455 section 5.3).
  * `phase` is how many bytes of the masked stream came before `data`, so a
- * payload can be unmasked piece by piece as it arrives. Large data goes
- * through WebAssembly SIMD (128 bits at a time); otherwise the aligned middle
- * is done 32 bits at a time.
+ * payload can be unmasked piece by piece as it arrives. From SIMD_THRESHOLD
+ * bytes on it goes through WebAssembly SIMD (128 bits at a time); shorter
+ * data, and all data on engines without wasm SIMD, goes through
+ * applyMaskInJavaScript.
  */
 export function applyMask(data: Uint8Array, key: Uint8Array, phase = 0): void {
   if (data.length >= SIMD_THRESHOLD && simdAvailable) maskThroughSimd(data, data, 0, littleEndianKeyWord(key, 0, phase));

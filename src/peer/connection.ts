@@ -137,7 +137,7 @@ export class Connection implements MessageSink, InboundMessageSink {
    */
   receive(chunk: Buffer): boolean {
     if (this.held !== null) {
-      this.held.push(chunk.buffer === this.reusedInput ? Buffer.from(chunk) : chunk);
+      this.held.push(this.liesInReusedInput(chunk) ? Buffer.from(chunk) : chunk);
       return false;
     }
     return this.decode(chunk);
@@ -157,10 +157,16 @@ export class Connection implements MessageSink, InboundMessageSink {
     return true;
   }
 
+  /** Whether `chunk` lies in the reused memory; a connection that never moved its reads does not even look (`.buffer` calls into V8's C++). */
+  private liesInReusedInput(chunk: Buffer): boolean {
+    const reusedInput = this.reusedInput;
+    return reusedInput !== null && chunk.buffer === reusedInput;
+  }
+
   private decode(chunk: Buffer): boolean {
     let used: number;
     const decoder = this.decoder;
-    const reused = chunk.buffer === this.reusedInput;
+    const reused = this.liesInReusedInput(chunk);
     this.inputCopies?.startChunk(chunk.length, reused);
     this.messagesInChunk = 0;
     try {
